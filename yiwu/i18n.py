@@ -1,0 +1,129 @@
+"""Languages: which one the reader wants, the interface strings, number formats.
+
+The language lives in three places that must agree: the URL (``?lang=zh``) so a
+shared link opens in the same language, the session (so it survives page
+changes, which clear the URL), and the picker widget. The URL wins, then the
+session, then the browser's locale, then Chinese.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from yiwu.loaders import load_strings
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+
+def lang_from_locale(locale: str | None) -> str | None:
+    """Map a browser locale such as ``en-GB`` or ``zh-Hant-TW`` to a language."""
+    if not locale:
+        return None
+    code = str(locale).strip().lower()[:2]
+    return code if code in LANGS else None
+
+
+def resolve_lang() -> str:
+    """Work out the reader's language and write it back to the session and URL."""
+    wanted = st.query_params.get("lang")
+    if wanted not in LANGS:
+        wanted = st.session_state.get("lang")
+    if wanted not in LANGS:
+        try:
+            wanted = lang_from_locale(st.context.locale)
+        except Exception:  # no browser context (tests, scripts)
+            wanted = None
+    lang = wanted if wanted in LANGS else DEFAULT_LANG
+    st.session_state["lang"] = lang
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+    return lang
+
+
+def current_lang() -> str:
+    lang = st.session_state.get("lang")
+    return lang if lang in LANGS else resolve_lang()
+
+
+def _picked() -> None:
+    choice = st.session_state.get("lang_picker")
+    if choice in LANGS:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+
+
+def language_picker(lang: str) -> None:
+    """The 中文 / English switch. Its state follows the resolved language."""
+    st.session_state["lang_picker"] = lang
+    st.segmented_control(
+        t("lang.label", lang),
+        LANGS,
+        format_func=LANG_NAMES.get,
+        key="lang_picker",
+        on_change=_picked,
+        label_visibility="collapsed",
+    )
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The interface string ``key`` in the reader's language.
+
+    A missing key shows the key itself, never an empty label; the tests make
+    sure that no key is missing in either language.
+    """
+    lang = lang or current_lang()
+    text = load_strings(lang).get(key)
+    if text is None:
+        return key
+    return text.format(**values) if values else text
+
+
+# Number formats. Chinese counts in 万 (10^4) and 亿 (10^8); English in
+# thousands, millions and billions. Qualifiers say how exact a figure is.
+_QUALIFIERS = {
+    "en": {"over": "over {}", "nearly": "nearly {}", "about": "about {}", "": "{}"},
+    "zh": {"over": "超{}", "nearly": "近{}", "about": "约{}", "": "{}"},
+}
+_UNITS = {
+    "en": {"cny": "{} yuan", "km": "{} km", "days": "{} days", "hours": "{} hours",
+           "m2": "{} m²", "teu": "{} TEU", "percent": "{}%", "count": "{}"},
+    "zh": {"cny": "{}元", "km": "{}公里", "days": "{}天", "hours": "{}小时",
+           "m2": "{}平方米", "teu": "{}标箱", "percent": "{}%", "count": "{}"},
+}
+UNITS = tuple(_UNITS["en"])
+QUALIFIERS = tuple(_QUALIFIERS["en"])
+
+
+def _trim(x: float, digits: int = 2) -> str:
+    text = f"{x:,.{digits}f}" if digits else f"{x:,.0f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_number(value: float, lang: str, *, big: bool = True) -> str:
+    """A number in words a reader knows: 2.1 million / 210万, 836.5 billion / 8365亿."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    v = float(value)
+    if lang == "zh":
+        if big and abs(v) >= 1e8:
+            return _trim(v / 1e8).replace(",", "") + "亿"
+        if big and abs(v) >= 1e4:
+            return _trim(v / 1e4).replace(",", "") + "万"
+        return _trim(v).replace(",", "")
+    if big and abs(v) >= 1e9:
+        return _trim(v / 1e9) + " billion"
+    if big and abs(v) >= 1e6:
+        return _trim(v / 1e6) + " million"
+    return _trim(v)
+
+
+def fmt_value(value: float, unit: str, qualifier: str, lang: str) -> str:
+    """A figure with its unit and qualifier: "over 2.1 million", "超210万"."""
+    big = unit not in ("percent", "km", "days", "hours")
+    number = fmt_number(value, lang, big=big)
+    with_unit = _UNITS[lang].get(unit, "{}").format(number)
+    return _QUALIFIERS[lang].get(qualifier or "", "{}").format(with_unit)

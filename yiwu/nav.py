@@ -1,0 +1,74 @@
+"""The app's pages, built from the chapter registry, and links between them.
+
+Chapters are not files of their own: each row of ``data/chapters.csv`` becomes
+an ``st.Page`` that lays out that chapter, so adding a chapter needs no code.
+Every link carries ``lang`` along, because changing page clears the URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from yiwu import ROOT
+from yiwu.i18n import t
+from yiwu.loaders import DataError, load_chapter, load_table
+
+
+def _chapter_runner(chapter_id: str):
+    def run() -> None:
+        from yiwu.story import render_chapter
+
+        render_chapter(chapter_id)
+
+    run.__name__ = f"chapter_{chapter_id.replace('-', '_')}"
+    return run
+
+
+def chapter_title(chapter_id: str, lang: str) -> str:
+    try:
+        return load_chapter(chapter_id, lang).nav
+    except DataError:
+        return chapter_id
+
+
+def pages(lang: str) -> dict[str, st.Page]:
+    """Every page of the app by id, in reading order."""
+    out = {"home": st.Page(str(ROOT / "pages" / "home.py"), title=t("nav.home", lang),
+                           icon="🏠", url_path="home", default=True)}
+    for _, ch in load_table("chapters").sort_values("order").iterrows():
+        out[ch["id"]] = st.Page(_chapter_runner(ch["id"]), title=chapter_title(ch["id"], lang),
+                                icon=ch["icon"], url_path=ch["url_path"])
+    out["numbers"] = st.Page(str(ROOT / "pages" / "numbers.py"), title=t("nav.numbers", lang),
+                             icon="📈", url_path="numbers")
+    out["present"] = st.Page(str(ROOT / "pages" / "present.py"), title=t("nav.present", lang),
+                             icon="🎓", url_path="present")
+    return out
+
+
+def navigation(lang: str):
+    all_pages = pages(lang)
+    chapter_ids = list(load_table("chapters").sort_values("order")["id"])
+    sections = {
+        t("nav.start", lang): [all_pages["home"]],
+        t("nav.story", lang): [all_pages[c] for c in chapter_ids],
+        t("nav.tools", lang): [all_pages["numbers"], all_pages["present"]],
+    }
+    return st.navigation(sections)
+
+
+def link(page_id: str, lang: str, label: str | None = None, icon: str | None = None, **params) -> None:
+    page = pages(lang)[page_id]
+    st.page_link(page, label=label or page.title, icon=icon or page.icon,
+                 query_params={"lang": lang, **params})
+
+
+def chapter_links(lang: str) -> None:
+    """The table of contents: every chapter, with its summary and reading time."""
+    for _, ch in load_table("chapters").sort_values("order").iterrows():
+        try:
+            chapter = load_chapter(ch["id"], lang)
+        except DataError:
+            link(ch["id"], lang)
+            continue
+        link(ch["id"], lang, label=t("toc.entry", lang, n=int(ch["order"]), title=chapter.title))
+        st.caption(t("toc.meta", lang, summary=chapter.summary, minutes=chapter.minutes))

@@ -1,0 +1,171 @@
+"""Laying out the story: a chapter's sections, its blocks and their sources.
+
+Pages call :func:`render_chapter`; everything a reader sees in a chapter is
+drawn here or by the block functions it calls. A broken data file breaks only
+the block or chapter that reads it, shown as a friendly message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from yiwu import classroom
+from yiwu.content import FACT, Block, Section
+from yiwu.i18n import current_lang, fmt_number, fmt_value, t
+from yiwu.loaders import DataError, load_chapter, load_table, load_words
+from yiwu.sources import cite
+
+
+def show_data_error(err: DataError, lang: str) -> None:
+    st.error(t("error.data", lang) + "\n\n" + t("error.detail", lang, where=err.where(lang),
+                                                   problem=err.message), icon="⚠️")
+
+
+def fact(fact_id: str):
+    facts = load_table("facts")
+    return facts[facts["id"] == fact_id].iloc[0]
+
+
+def fact_text(fact_id: str, lang: str) -> str:
+    row = fact(fact_id)
+    return fmt_value(row["value"], row["unit"], row["qualifier"], lang)
+
+
+def fill_facts(text: str, lang: str) -> str:
+    """Replace every ``{{fact:id}}`` with the formatted figure, in bold."""
+    return FACT.sub(lambda m: f"**{fact_text(m['id'], lang)}**", text)
+
+
+def fact_sources(fact_ids) -> list[str]:
+    return [sid for fid in fact_ids for sid in fact(fid)["source_ids"]]
+
+
+# ---------------------------------------------------------------- blocks
+
+def figures_block(args: tuple[str, ...], lang: str) -> None:
+    labels = load_words("facts", lang)
+    cols = st.columns(min(len(args), 3) or 1)
+    for i, fid in enumerate(args):
+        with cols[i % len(cols)].container(border=True):
+            row = fact(fid)
+            st.metric(labels[fid]["label"], fmt_value(row["value"], row["unit"], row["qualifier"], lang))
+            st.caption(cite(row["source_ids"], lang))
+
+
+def _span(lo, hi, lang: str) -> str | None:
+    if pd.isna(lo):
+        return None
+    hi = lo if pd.isna(hi) else hi
+    a, b = fmt_number(int(lo), lang), fmt_number(int(hi), lang)
+    return a if a == b else f"{a}–{b}"
+
+
+def generations_block(args: tuple[str, ...], lang: str) -> None:
+    gens = load_table("generations")
+    words = load_words("generations", lang)
+    for _, g in gens.sort_values("generation").iterrows():
+        w = words[str(g["generation"])]
+        with st.container(border=True):
+            st.subheader(t("gen.card_title", lang, n=int(g["generation"]), year=int(g["year"]),
+                           name=w["name"]), anchor=f"generation-{int(g['generation'])}")
+            stalls = _span(g["stalls_min"], g["stalls_max"], lang) or t("gen.unknown", lang)
+            area = _span(g["area_m2_min"], g["area_m2_max"], lang)
+            area = t("gen.area_value", lang, area=area) if area else t("gen.unknown", lang)
+            st.markdown(t("gen.facts", lang, when=w["when"], place=w["place"], stalls=stalls, area=area))
+            st.markdown(w["changed"])
+            if w.get("note"):
+                st.caption("ℹ️ " + w["note"])
+            st.caption(cite(g["source_ids"], lang))
+
+
+def glossary_block(args: tuple[str, ...], lang: str) -> None:
+    for term_id, term in load_words("glossary", lang).items():
+        st.markdown(f"**{term['term']}** — {term['long']}")
+        st.caption(cite(term.get("sources", []), lang))
+
+
+def sources_block(args: tuple[str, ...], lang: str) -> None:
+    sources = load_table("sources")
+    for grade in ("A", "B", "C"):
+        rows = sources[sources["grade"] == grade]
+        st.markdown(f"**{t(f'sources.grade_{grade}', lang)}** ({len(rows)})")
+        lines = []
+        for _, r in rows.iterrows():
+            name = r[f"outlet_{lang}"] or r["outlet_en"]
+            bits = [f"**{name}**"] + [x for x in (r["date"], r["title"]) if x]
+            link = f" — [{t('sources.link', lang)}]({r['url']})" if r["url"] else f" — {t('sources.no_link', lang)}"
+            lines.append("- " + ", ".join(bits) + link)
+        st.markdown("\n".join(lines))
+
+
+def toc_block(args: tuple[str, ...], lang: str) -> None:
+    from yiwu.nav import chapter_links
+
+    chapter_links(lang)
+
+
+def chart_block(args: tuple[str, ...], lang: str) -> None:
+    from yiwu import chart_view
+
+    chart_view.render(args[0] if args else "", lang)
+
+
+def map_block(args: tuple[str, ...], lang: str) -> None:
+    from yiwu import map_view
+
+    map_view.render(args[0] if args else "world", lang)
+
+
+BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
+    "figures": figures_block,
+    "generations": generations_block,
+    "glossary": glossary_block,
+    "sources": sources_block,
+    "toc": toc_block,
+    "chart": chart_block,
+    "map": map_block,
+}
+
+
+def render_block(block: Block, lang: str) -> None:
+    if block.kind == "md":
+        st.markdown(fill_facts(block.text, lang))
+        return
+    try:
+        BLOCKS[block.kind](block.args, lang)
+    except DataError as err:
+        show_data_error(err, lang)
+
+
+def render_section(section: Section, lang: str) -> None:
+    st.header(fill_facts(section.title, lang), anchor=section.id, divider="gray")
+    for block in section.blocks:
+        render_block(block, lang)
+    if section.facts:
+        try:
+            st.caption(cite(fact_sources(section.facts), lang))
+        except DataError as err:
+            show_data_error(err, lang)
+    classroom.after_section(section, lang)
+
+
+def render_chapter(chapter_id: str) -> None:
+    lang = current_lang()
+    try:
+        chapter = load_chapter(chapter_id, lang)
+        chapters = load_table("chapters")
+    except DataError as err:
+        st.title(t("error.title", lang))
+        show_data_error(err, lang)
+        return
+    icon = chapters.loc[chapters["id"] == chapter_id, "icon"].iloc[0]
+    st.title(f"{icon} {chapter.title}")
+    st.caption(t("chapter.meta", lang, minutes=chapter.minutes, summary=chapter.summary))
+    for block in chapter.intro:
+        render_block(block, lang)
+    for section in chapter.sections:
+        render_section(section, lang)
+    classroom.after_chapter(chapter, lang)
