@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from yiwu.i18n import t
 from yiwu.loaders import load_table
 
 

@@ -82,7 +82,7 @@ def generations_block(args: tuple[str, ...], lang: str) -> None:
 
 
 def glossary_block(args: tuple[str, ...], lang: str) -> None:
-    for term_id, term in load_words("glossary", lang).items():
+    for term in load_words("glossary", lang).values():
         st.markdown(f"**{term['term']}** — {term['long']}")
         st.caption(cite(term.get("sources", []), lang))
 

@@ -1,0 +1,98 @@
+"""The app runs: every page, both languages, no exception, the right language."""
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from yiwu import ROOT
+from yiwu.loaders import read_chapter, read_table
+
+CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
+HAN = re.compile(r"[\u4e00-\u9fff]")
+TIMEOUT = 60
+
+
+def run_home(lang=None, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    if lang:
+        at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _chapter_script(chapter_id: str, lang: str) -> None:
+    import streamlit as st
+
+    from yiwu.story import render_chapter
+
+    st.session_state["lang"] = lang
+    render_chapter(chapter_id)
+
+
+def run_chapter(chapter_id: str, lang: str) -> AppTest:
+    return AppTest.from_function(_chapter_script, args=(chapter_id, lang), default_timeout=TIMEOUT).run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.title] + [e.value for e in at.header]
+    parts += [e.value for e in at.subheader] + [e.value for e in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_home_renders_in_each_language(lang):
+    at = run_home(lang)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.query_params["lang"] == [lang] or at.query_params["lang"] == lang
+    title = at.title[0].value
+    assert bool(HAN.search(title)) == (lang == "zh")
+    assert len(at.metric) >= 5, "the headline figures are missing"
+    for metric in at.metric:
+        assert metric.value and metric.value != "–"
+    cited = [c.value for c in at.caption if c.value.startswith(("Source", "来源"))]
+    assert len(cited) >= len(at.metric), "a headline figure has no source"
+
+
+def test_home_links_every_chapter():
+    at = run_home("en")
+    links = at.get("page_link")
+    hrefs = " ".join(str(link.proto.page) + " " + str(link.proto.label) for link in links)
+    for cid in CHAPTERS:
+        title = read_chapter(cid, "en").title
+        assert title in hrefs, f"home has no link to {cid}"
+
+
+@pytest.mark.parametrize("bad", ["fr", "<script>alert(1)</script>", "x" * 5000, ""])
+def test_unknown_language_falls_back_without_echoing_it(bad):
+    at = run_home(bad)
+    assert not at.exception
+    assert at.query_params["lang"] in ("zh", ["zh"])
+    assert "<script>" not in texts(at)
+
+
+def test_default_language_is_chinese():
+    at = run_home()
+    assert not at.exception
+    assert HAN.search(at.title[0].value)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("cid", CHAPTERS)
+def test_every_chapter_renders(cid, lang):
+    at = run_chapter(cid, lang)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    chapter = read_chapter(cid, lang)
+    assert chapter.title in at.title[0].value
+    headers = [h.value for h in at.header]
+    for section in chapter.sections:
+        assert any(section.title.split("{{")[0].strip()[:10] in h for h in headers), section.id
+    body = texts(at)
+    assert "{{" not in body, "an unreplaced placeholder is on screen"
+    if lang == "zh":
+        assert len(HAN.findall(body)) > 200
+    else:
+        assert len(HAN.findall(body)) < 0.05 * len(body)

@@ -1,0 +1,165 @@
+"""Content parity: every chapter, text and string exists in both languages, alike."""
+
+import re
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from yiwu import DATA, ROOT
+from yiwu.content import BLOCK_KINDS
+from yiwu.loaders import read_chapter, read_strings, read_table, read_words
+
+CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
+LANGS = ("zh", "en")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
+
+
+def chapter(cid, lang):
+    return read_chapter(cid, lang)
+
+
+@pytest.mark.parametrize("cid", CHAPTERS)
+def test_chapter_has_same_structure_in_both_languages(cid):
+    zh, en = chapter(cid, "zh"), chapter(cid, "en")
+    assert zh.structure() == en.structure(), f"{cid}: sections or blocks differ between zh and en"
+    assert len(en.sections) >= 2
+
+
+@pytest.mark.parametrize("cid", CHAPTERS)
+def test_chapter_uses_the_same_facts_in_both_languages(cid):
+    zh, en = chapter(cid, "zh"), chapter(cid, "en")
+    assert [s.facts for s in zh.sections] == [s.facts for s in en.sections]
+
+
+@pytest.mark.parametrize("cid", CHAPTERS)
+def test_chinese_reads_as_chinese_and_english_as_english(cid):
+    zh, en = chapter(cid, "zh"), chapter(cid, "en")
+    zh_text = " ".join(b.text for s in zh.sections for b in s.blocks)
+    en_text = " ".join(b.text for s in en.sections for b in s.blocks)
+    assert len(HAN.findall(zh_text)) > 200, f"{cid}: the Chinese chapter has too little Chinese"
+    assert len(HAN.findall(en_text)) < len(en_text) * 0.05, f"{cid}: the English chapter is mostly Chinese"
+    assert HAN.search(zh.title) and not HAN.search(en.title)
+
+
+def test_section_ids_are_unique_across_the_story():
+    seen = {}
+    for cid in CHAPTERS:
+        for s in chapter(cid, "en").sections:
+            assert s.id not in seen, f"section id {s.id} in {cid} repeats {seen[s.id]}"
+            seen[s.id] = cid
+
+
+def test_leads_are_short_enough_to_project():
+    for cid in CHAPTERS:
+        for lang in LANGS:
+            for s in chapter(cid, lang).sections:
+                limit = 140 if lang == "zh" else 320
+                assert len(s.lead) <= limit, f"{cid}/{lang}/{s.id}: lead is {len(s.lead)} characters"
+
+
+def test_no_figure_typed_into_prose():
+    """Figures come from facts.csv; prose may hold years, not amounts."""
+    amount = re.compile(r"\d[\d,.]*\s*(?:%|万|亿|million|billion|km|公里)")
+    for cid in CHAPTERS:
+        for lang in LANGS:
+            for s in chapter(cid, lang).sections:
+                for b in s.blocks:
+                    found = amount.findall(re.sub(r"\{\{[^}]*\}\}", "", b.text))
+                    assert not found, f"{cid}/{lang}/{s.id}: typed figures {found}; use {{{{fact:id}}}}"
+
+
+def test_every_block_refers_to_something_that_exists():
+    facts = set(read_table("facts")["id"])
+    for cid in CHAPTERS:
+        for s in chapter(cid, "en").sections:
+            for b in s.blocks:
+                assert b.kind == "md" or b.kind in BLOCK_KINDS
+                if b.kind == "figures":
+                    assert b.args and set(b.args) <= facts, f"{cid}/{s.id}: {b.args}"
+
+
+def test_string_tables_have_the_same_keys():
+    zh, en = read_strings("zh"), read_strings("en")
+    assert set(zh) == set(en), f"only zh: {set(zh) - set(en)}; only en: {set(en) - set(zh)}"
+    for key in en:
+        assert re.findall(r"\{(\w+)\}", zh[key]) == re.findall(r"\{(\w+)\}", en[key]) or \
+            sorted(re.findall(r"\{(\w+)\}", zh[key])) == sorted(re.findall(r"\{(\w+)\}", en[key])), key
+
+
+def test_every_string_key_used_in_code_exists():
+    keys = set(read_strings("en"))
+    used = set()
+    for path in list((ROOT / "yiwu").glob("*.py")) + list((ROOT / "pages").glob("*.py")) + [ROOT / "streamlit_app.py"]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z0-9_.]+)["']""", path.read_text(encoding="utf-8")))
+    missing = used - keys
+    assert not missing, f"keys used in code but missing from data/strings: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("table", sorted(p.stem for p in (DATA / "words" / "en").glob("*.toml")))
+def test_words_exist_in_both_languages(table):
+    en, zh = read_words(table, "en"), read_words(table, "zh")
+    assert set(en) == set(zh)
+    for key, fields in en.items():
+        if isinstance(fields, dict):
+            assert set(fields) == set(zh[key]), f"{table}/{key}"
+            for name, value in fields.items():
+                if isinstance(value, list) and name != "match":
+                    assert len(value) == len(zh[key][name]), f"{table}/{key}/{name}"
+                if name == "sources":
+                    assert value == zh[key][name], f"{table}/{key}: sources differ"
+
+
+def test_fact_labels_cover_every_fact():
+    labels = read_words("facts", "en")
+    missing = set(read_table("facts")["id"]) - set(labels)
+    assert not missing, f"facts with no label: {sorted(missing)}"
+
+
+def _pairs(folder: str):
+    for en in sorted((DATA / folder / "en").glob("*.toml")):
+        yield en, DATA / folder / "zh" / en.name
+
+
+@pytest.mark.parametrize("folder", ["notes", "quiz"])
+def test_per_chapter_files_mirror_each_other(folder):
+    en_names = {p.name for p in (DATA / folder / "en").glob("*.toml")}
+    zh_names = {p.name for p in (DATA / folder / "zh").glob("*.toml")}
+    assert en_names == zh_names
+    assert en_names, f"data/{folder} is empty"
+
+
+def test_notes_cover_every_section_with_the_same_timing():
+    for cid in CHAPTERS:
+        ids = [s.id for s in chapter(cid, "en").sections]
+        notes = {lang: tomllib.loads((DATA / "notes" / lang / f"{cid}.toml").read_text("utf-8")) for lang in LANGS}
+        for sid in ids:
+            for lang in LANGS:
+                assert sid in notes[lang], f"notes/{lang}/{cid}.toml has no notes for {sid}"
+                assert notes[lang][sid]["say"].strip() and notes[lang][sid]["ask"].strip()
+            assert notes["zh"][sid]["minutes"] == notes["en"][sid]["minutes"], f"{cid}/{sid}"
+
+
+def test_quizzes_agree_across_languages():
+    for en_path, zh_path in _pairs("quiz"):
+        en, zh = (tomllib.loads(p.read_text("utf-8")) for p in (en_path, zh_path))
+        assert [q["id"] for q in en["question"]] == [q["id"] for q in zh["question"]], en_path.name
+        for qe, qz in zip(en["question"], zh["question"]):
+            assert len(qe["options"]) == len(qz["options"]) >= 2, qe["id"]
+            assert qe["answer"] == qz["answer"] and 0 <= qe["answer"] < len(qe["options"]), qe["id"]
+        assert en["discuss"]["prompt"] and zh["discuss"]["prompt"]
+
+
+def test_generations_have_words_and_six_rows():
+    gens = read_table("generations")
+    assert list(gens["generation"]) == [1, 2, 3, 4, 5, 6]
+    assert list(gens["year"]) == sorted(gens["year"])
+    assert int(gens["year"].iloc[0]) == 1982 and int(gens["year"].iloc[-1]) == 2025
+    for lang in LANGS:
+        assert set(read_words("generations", lang)) == {str(g) for g in gens["generation"]}
+
+
+def test_story_readme_is_there_for_writers():
+    assert (DATA / "story" / "README.md").exists()
+    assert Path(DATA / "chapters.csv").read_text().startswith("id,order,url_path,icon")
