@@ -9,8 +9,8 @@ import streamlit as st
 from yiwu.i18n import language_picker, resolve_lang
 from yiwu.nav import navigation
 
-st.set_page_config(page_title="小商品,大市场 · Small Commodities, Big Market", page_icon="🛒",
-                   layout="centered")
+# No page_title: each st.Page's translated title names the browser tab.
+st.set_page_config(page_icon="🛒", layout="centered")
 lang = resolve_lang()
 page = navigation(lang)
 language_picker(lang)

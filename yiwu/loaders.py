@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import tomllib
 
 from yiwu import DATA, ROOT
 

@@ -1,0 +1,5 @@
+"""The baseline: an empty Streamlit page, served the same way as the app."""
+
+import streamlit as st
+
+st.write("")

@@ -1,0 +1,74 @@
+"""Every page in a real browser, in both languages, on a desktop and a phone."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import open_page, wait_for_app
+from yiwu.loaders import read_chapter, read_table
+
+CHAPTERS = read_table("chapters").sort_values("order")
+PAGES = [("", "home")] + [(r.url_path, r.id) for r in CHAPTERS.itertuples()] + [
+    ("numbers", "numbers"), ("present", "present")]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def main_text(page) -> str:
+    return page.inner_text('[data-testid="stMain"]')
+
+
+def assert_healthy(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, main_text(page)[:2000]
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, errors.first.inner_text()
+    assert not page.requests_outside, f"requests left the machine: {page.requests_outside}"
+    assert not page.console_errors, page.console_errors
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path, page_id", PAGES, ids=[p[1] for p in PAGES])
+def test_page_renders_in_language(browser_page, app_url, path, page_id, lang):
+    open_page(browser_page, app_url, path, lang)
+    assert_healthy(browser_page)
+    text = main_text(browser_page)
+    han = len(HAN.findall(text))
+    if lang == "zh":
+        assert han > 30, f"{page_id}: the Chinese page shows little Chinese"
+    else:
+        assert han < 0.05 * len(text), f"{page_id}: the English page shows {han} Chinese characters"
+    if page_id in set(CHAPTERS["id"]):
+        assert read_chapter(page_id, lang).title in text
+    assert f"lang={lang}" in browser_page.url
+
+
+@pytest.mark.parametrize("path, page_id", PAGES, ids=[p[1] for p in PAGES])
+def test_no_sideways_scrolling_on_a_phone(phone_page, app_url, path, page_id):
+    open_page(phone_page, app_url, path, "zh")
+    assert_healthy(phone_page)
+    overflow = phone_page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{page_id}: the page is {overflow}px wider than a 390px phone"
+
+
+def test_switching_language_keeps_the_page(browser_page, app_url):
+    open_page(browser_page, app_url, "generations", "zh")
+    zh_title = read_chapter("generations", "zh").title
+    assert zh_title in main_text(browser_page)
+    browser_page.get_by_role("button", name="English").first.click()
+    wait_for_app(browser_page)
+    assert "/generations" in browser_page.url and "lang=en" in browser_page.url
+    assert read_chapter("generations", "en").title in main_text(browser_page)
+
+
+def test_language_survives_navigation(browser_page, app_url):
+    open_page(browser_page, app_url, "", "en")
+    first = read_chapter(CHAPTERS["id"].iloc[0], "en").title
+    browser_page.get_by_role("link", name=re.compile(re.escape(first))).first.click()
+    wait_for_app(browser_page)
+    assert "lang=en" in browser_page.url
+    assert first in main_text(browser_page)
+    # The sidebar navigation clears the URL; the session keeps the language.
+    browser_page.locator('[data-testid="stSidebarNav"] a').nth(2).click()
+    wait_for_app(browser_page)
+    assert "lang=en" in browser_page.url
+    assert not HAN.search(browser_page.title())
