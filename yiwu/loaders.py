@@ -101,6 +101,18 @@ SCHEMAS: dict[str, Schema] = {
         Col("lat", "float"), Col("lon", "float"), Col("source_ids", "sources"),
         Col("status", "choice", choices=_STATUSES),
     ), key="generation"),
+    # Yearly figures for the charts: one row per value, money in 亿元 (1e8 yuan).
+    # kind: a full "value", a "partial" period, or a "threshold" (passed this level).
+    "series": Schema("series.csv", (
+        Col("id"), Col("series"), Col("measure"), Col("year", "year"), Col("period"),
+        Col("value", "float"), Col("unit", "choice", choices=("cny_100m", "entities_10k", "trains")),
+        Col("kind", "choice", choices=("value", "partial", "threshold")),
+        Col("source_ids", "sources"), Col("status", "choice", choices=_STATUSES),
+    ), key="id"),
+    "events": Schema("events.csv", (
+        Col("id"), Col("year", "year"), Col("date", "date"), Col("generation", "int", required=False),
+        Col("source_ids", "sources"), Col("status", "choice", choices=_STATUSES),
+    ), key="id"),
 }
 
 
