@@ -113,6 +113,32 @@ SCHEMAS: dict[str, Schema] = {
         Col("id"), Col("year", "year"), Col("date", "date"), Col("generation", "int", required=False),
         Col("source_ids", "sources"), Col("status", "choice", choices=_STATUSES),
     ), key="id"),
+    # Places on the maps. A place that only shapes a line (kind "shape") is
+    # "illustrative": it has no source and is never drawn as a stop.
+    "places": Schema("places.csv", (
+        Col("id"),
+        Col("kind", "choice", choices=("city", "rail_station", "seaport", "border", "stop",
+                                       "terminus", "hub", "story", "shape")),
+        Col("lat", "float"), Col("lon", "float"),
+        Col("coord", "choice", choices=("checked", "approx")),
+        Col("illustrative", "choice", choices=("yes", "no")),
+        Col("since", "year", required=False),
+        Col("source_ids", "sources", required=False),
+        Col("status", "choice", choices=(*_STATUSES, "illustrative")),
+    ), key="id"),
+    # Trade routes: waypoints are place ids in order; "via" names the documented
+    # stops and crossings among them; the others only shape the line.
+    "routes": Schema("routes.csv", (
+        Col("id"), Col("mode", "choice", choices=("rail", "sea", "rail+sea", "sea+road")),
+        Col("waypoints"), Col("via", required=False), Col("transfer", required=False),
+        Col("first_run", "date", required=False), Col("arrived", "date", required=False),
+        Col("since", "year"),
+        Col("length_km", "int", required=False),
+        Col("length_q", "choice", required=False, choices=("over", "about")),
+        Col("days", "int", required=False),
+        Col("days_q", "choice", required=False, choices=("about",)),
+        Col("source_ids", "sources"), Col("status", "choice", choices=_STATUSES),
+    ), key="id"),
 }
 
 
