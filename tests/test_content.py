@@ -163,3 +163,12 @@ def test_generations_have_words_and_six_rows():
 def test_story_readme_is_there_for_writers():
     assert (DATA / "story" / "README.md").exists()
     assert Path(DATA / "chapters.csv").read_text().startswith("id,order,url_path,icon")
+
+
+def test_chinese_text_uses_full_width_punctuation():
+    """，：（） in Chinese, not , : ( ) — run `python tools/zh_punct.py --fix`."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "zh_punct.py")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

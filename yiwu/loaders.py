@@ -148,7 +148,8 @@ def _convert(value: str, col: Col, path: Path, row: int, source_ids: set[str] | 
         if col.required:
             raise DataError(path, "empty value" if col.kind != "sources" else
                             "a figure with no source", row, col.name)
-        return None
+        # Empty text stays "" (not NaN, which is truthy and prints as "nan").
+        return None if col.kind in ("int", "float", "year") else () if col.kind == "sources" else ""
     try:
         if col.kind == "int":
             return int(v)
@@ -208,7 +209,7 @@ def read_table(name: str, path: Path | None = None, source_ids: set[str] | None 
                     if col.kind in ("str", "choice") and col.name == "id" and not _ID.match(rec[col.name]):
                         raise DataError(path, f"“{rec[col.name]}” is not a lower-case id", lineno, col.name)
                 for extra in header:
-                    if extra not in rec:
+                    if extra not in rec and extra in idx:
                         rec[extra] = raw[idx[extra]].strip()
                 if schema.key:
                     k = rec[schema.key]
