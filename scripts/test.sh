@@ -8,9 +8,9 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # Debian's Chromium for the browser tests (Playwright cannot download one
 # here) and Noto CJK so Chinese renders as Chinese, not boxes.
-if ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then
+if ! dpkg -s chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1; then
   $SUDO apt-get update
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-noto-color-emoji
 fi
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 

@@ -79,7 +79,7 @@ def test_error_location_reads_in_chinese(tmp_path):
     path = write(tmp_path, GOOD_HEADER + "a,x,count,,2026,seed-cyd,verified\n")
     with pytest.raises(DataError) as info:
         read_table("facts", path, SOURCE_IDS)
-    assert info.value.where("zh").endswith("第 2 行,列“value”")
+    assert info.value.where("zh").endswith("第 2 行\uff0c列“value”")
 
 
 def test_text_missing_in_one_language_names_the_other_file(tmp_path):

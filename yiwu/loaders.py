@@ -54,7 +54,7 @@ class DataError(Exception):
             parts.append(words["row"].format(self.row))
         if self.column:
             parts.append(words["column"].format(self.column))
-        return ", ".join(parts) if lang == "en" else ",".join(parts)
+        return ", ".join(parts) if lang == "en" else "\uff0c".join(parts)  # ，
 
 
 # ---------------------------------------------------------------- tables

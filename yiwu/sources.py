@@ -19,12 +19,12 @@ def source_name(source_id: str, lang: str) -> str:
     date = r["date"]
     if not date:
         return name
-    return f"{name}({date})" if lang == "zh" else f"{name} ({date})"
+    return f"{name}\uff08{date}\uff09" if lang == "zh" else f"{name} ({date})"
 
 
 def cite(source_ids: Iterable[str], lang: str) -> str:
-    """The source line: "Source: A (2024); B" / "来源:A(2024);B"."""
+    """The source line: "Source: A (2024); B" / "来源：A（2024）；B"."""
     ids = list(dict.fromkeys(source_ids))
-    sep = ";" if lang == "zh" else "; "
+    sep = "\uff1b" if lang == "zh" else "; "  # ；
     names = sep.join(source_name(s, lang) for s in ids)
     return t("source.many" if len(ids) > 1 else "source.one", lang, names=names)
