@@ -1,9 +1,107 @@
-"""Classroom presentation: the story step by step."""
+"""Classroom presentation: the story step by step, large enough for a projector.
+
+The URL holds the step and the language (``/present?step=7&lang=zh``), so a
+link resumes a lesson and a reload keeps the step; ``&notes=1`` adds the
+presenter notes, for the teacher's own window. The ← and → keys move.
+"""
 
 import streamlit as st
 
+from yiwu.classroom import load_notes, present_css
 from yiwu.i18n import current_lang, t
+from yiwu.loaders import DataError, load_chapter, load_table
+from yiwu.nav import link
+from yiwu.present import DEFAULT_MINUTES, budget, build_steps, parse_step, wants_notes
+from yiwu.sources import cite
+from yiwu.story import fact_sources, fill_facts, render_block, show_data_error
 
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
+st.html(present_css())
 lang = current_lang()
-st.title("🎓 " + t("nav.present", lang))
-st.info(t("chart.coming", lang, name="present"))
+
+try:
+    chapter_ids = list(load_table("chapters").sort_values("order")["id"])
+    steps = build_steps([load_chapter(cid, lang) for cid in chapter_ids], t("app.title", lang))
+except DataError as err:
+    show_data_error(err, lang)
+    st.stop()
+
+count = len(steps)
+current = parse_step(st.query_params.get("step"), count)
+if st.query_params.get("step") != str(current):
+    st.query_params["step"] = str(current)  # never keep (or echo) a bad value
+step = steps[current - 1]
+
+
+def move(to: str) -> None:
+    # Read the URL again rather than trusting the step drawn: two quick key
+    # presses must move two steps.
+    now = parse_step(st.query_params.get("step"), count)
+    target = {"first": 1, "prev": now - 1, "next": now + 1, "last": count}[to]
+    st.query_params["step"] = str(max(1, min(count, target)))
+
+
+with st.container(horizontal=True, vertical_alignment="center", gap="small", key="present-nav"):
+    st.button("⇤", key="present-first", help=t("present.first", lang), shortcut="Home",
+              on_click=move, args=("first",), disabled=current == 1)
+    st.button(t("present.prev", lang), key="present-prev", shortcut="Left",
+              on_click=move, args=("prev",), disabled=current == 1)
+    st.markdown(f"**{t('present.counter', lang, n=current, total=count)}**", width="content")
+    st.button(t("present.next", lang), key="present-next", shortcut="Right",
+              on_click=move, args=("next",), disabled=current == count, type="primary")
+    st.button("⇥", key="present-last", help=t("present.last", lang), shortcut="End",
+              on_click=move, args=("last",), disabled=current == count)
+st.progress(current / count)
+
+with st.container(key="present-step"):
+    if step.chapter_id:
+        st.caption(t("present.kicker", lang, n=step.chapter_number, title=step.chapter_title))
+    else:
+        st.caption(t("present.opening", lang))
+    st.header(fill_facts(step.headline, lang), anchor=False)
+    text, visual = (st.columns([5, 7], gap="large") if step.visual else (st.container(), None))
+    with text, st.container(key="present-lines"):
+        if step.chapter_id:
+            for line in step.lines:
+                st.markdown(fill_facts(line, lang))
+        else:
+            st.markdown(t("present.agenda", lang, n=len(step.lines)))
+            half = (len(step.lines) + 1) // 2
+            for col, lines in zip(st.columns(2), (step.lines[:half], step.lines[half:]), strict=True):
+                col.markdown("\n".join(lines))
+    if step.facts:
+        with text:
+            st.caption(cite(fact_sources(step.facts), lang))
+    if visual is not None:
+        with visual:
+            render_block(step.visual, lang)
+
+if wants_notes(st.query_params.get("notes")):
+    with st.container(border=True, key="present-notes"):
+        st.subheader("🗒️ " + t("present.notes_title", lang), anchor=False)
+        try:
+            notes = {sid: note for cid in chapter_ids for sid, note in load_notes(cid, lang).items()}
+        except DataError as err:
+            show_data_error(err, lang)
+            notes = {}
+        note = notes.get(step.section_id or "")
+        if note:
+            st.markdown(note.say)
+            st.markdown(f"**❓ {t('present.ask', lang)}:** {note.ask}")
+        elif step.chapter_id:
+            st.info(t("present.no_notes", lang))
+        plan = budget(steps, notes, current)
+        minutes = f"{note.minutes if note else DEFAULT_MINUTES:g}"
+        st.caption("⏱️ " + t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
+        if plan.estimated:
+            st.caption(t("present.time_estimated", lang, minutes=f"{DEFAULT_MINUTES:g}"))
+        link("present", lang, label=t("present.notes_hide", lang), icon="🙈", step=current)
+else:
+    with st.container(horizontal=True, gap="medium", key="present-footer"):
+        # A plain link opens a new tab: the notes go on the teacher's screen.
+        st.markdown(f"[🗒️ {t('present.notes_link', lang)}](present?step={current}&lang={lang}&notes=1)",
+                    width="content")
+        if step.chapter_id:
+            link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon="📖")
+        link("home", lang, label=t("present.exit", lang), icon="🏠")
+    st.caption(t("present.keys", lang))

@@ -1,29 +1,261 @@
-"""What helps a reader learn: links between chapters, questions, glossary."""
+"""What helps a reader learn: glossary terms in place, questions, reading progress.
+
+Everything the reader does here (answers, notes, chapters opened) is kept only
+in their own session (``st.session_state``); nothing is stored on the server
+or sent anywhere. The "download my answers" button is how a reader keeps it.
+"""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
-from yiwu.loaders import load_table
+from yiwu.content import Chapter, Section
+from yiwu.i18n import t
+from yiwu.loaders import DataError, load_chapter, load_table, load_words
+from yiwu.present import Note, read_notes
+from yiwu.quiz import Quiz, answers_markdown, read_quiz
+from yiwu.sources import cite
+
+STATE = "classroom"
 
 
-def after_section(section, lang: str) -> None:
-    """Extras under a section (glossary terms found in it)."""
+def progress_state() -> dict:
+    """The reader's own record: chapters opened, answers chosen, notes written."""
+    state = st.session_state.setdefault(STATE, {})
+    state.setdefault("opened", [])
+    state.setdefault("answers", {})
+    state.setdefault("notes", {})
+    return state
 
 
-def after_chapter(chapter, lang: str) -> None:
-    """Previous and next chapter links at the end of a chapter."""
+# ---------------------------------------------------------------- glossary
+
+def _pattern(needle: str) -> re.Pattern:
+    # Latin words match whole words, any case ("Four Permissions" but not
+    # "forecourt"); Chinese terms match anywhere, as Chinese has no spaces.
+    body = re.escape(needle.strip())
+    if re.search(r"[A-Za-z]", needle):
+        return re.compile(rf"(?<![A-Za-z]){body}(?![A-Za-z])", re.IGNORECASE)
+    return re.compile(body)
+
+
+def section_text(section: Section) -> str:
+    return "\n".join([section.title] + [b.text for b in section.blocks if b.kind == "md"])
+
+
+def terms_in(text: str, glossary: dict[str, dict]) -> list[str]:
+    """Ids of the glossary terms whose ``match`` strings occur in ``text``, in glossary order."""
+    found = []
+    for term_id, entry in glossary.items():
+        needles = entry.get("match") or [entry.get("term", "")]
+        if isinstance(needles, str):
+            needles = [needles]
+        if any(n and n.strip() and _pattern(n).search(text) for n in needles):
+            found.append(term_id)
+    return found
+
+
+def after_section(section: Section, lang: str) -> None:
+    """The key terms used in a section, as one row of small popovers under it."""
+    try:
+        glossary = load_words("glossary", lang)
+    except DataError:
+        # The glossary chapter shows the error in full; repeating it under
+        # every section would bury the story.
+        return
+    ids = terms_in(section_text(section), glossary)
+    if not ids:
+        return
+    with st.container(horizontal=True, gap="small", key=f"terms-{section.id}"):
+        for term_id in ids:
+            entry = glossary[term_id]
+            with st.popover("📖 " + entry["term"], help=t("terms.label", lang)):
+                st.markdown(f"**{entry['term']}** — {entry.get('short', '')}")
+                if entry.get("long"):
+                    st.markdown(entry["long"])
+                if entry.get("sources"):
+                    st.caption(cite(entry["sources"], lang))
+
+
+# ---------------------------------------------------------------- progress
+
+def _chapter_ids() -> list[str]:
+    return list(load_table("chapters").sort_values("order")["id"])
+
+
+def before_chapter(chapter: Chapter, lang: str) -> None:
+    """Where this chapter sits in the story: "Chapter 3 of 8" and a bar."""
+    ids = _chapter_ids()
+    n = ids.index(chapter.id) + 1
+    state = progress_state()
+    if chapter.id not in state["opened"]:
+        state["opened"].append(chapter.id)
+    st.progress(n / len(ids), text=t("reading.position", lang, n=n, total=len(ids)))
+
+
+@st.cache_data(show_spinner=False)
+def load_quiz(chapter_id: str, lang: str) -> Quiz | None:
+    return read_quiz(chapter_id, lang)
+
+
+def quiz_block(chapter: Chapter, lang: str) -> None:
+    """The chapter's questions with instant feedback, and the discussion prompt."""
+    try:
+        quiz = load_quiz(chapter.id, lang)
+    except DataError as err:
+        from yiwu.story import show_data_error
+
+        show_data_error(err, lang)
+        return
+    if quiz is None:
+        return
+    state = progress_state()
+    st.header(t("quiz.heading", lang), anchor=f"questions-{chapter.id}", divider="gray")
+    for n, q in enumerate(quiz.questions, start=1):
+        with st.container(border=True):
+            stored = state["answers"].get(q.id)
+            choice = st.radio(f"**{n}. {q.prompt}**", range(len(q.options)), index=stored, key=f"quiz-{q.id}",
+                              format_func=lambda i, q=q: q.options[i])
+            if choice is None:
+                continue
+            state["answers"][q.id] = choice
+            if q.is_right(choice):
+                st.success(t("quiz.right", lang) + " " + q.explain, icon="✅")
+            else:
+                st.warning(t("quiz.wrong", lang, answer=q.options[q.answer]) + " " + q.explain, icon="💡")
+    if quiz.discuss:
+        st.subheader(t("quiz.discuss", lang), anchor=f"discuss-{chapter.id}")
+        st.markdown(quiz.discuss)
+        note = st.text_area(t("quiz.discuss_label", lang), value=state["notes"].get(chapter.id, ""),
+                            key=f"discuss-{chapter.id}", placeholder=t("quiz.discuss_placeholder", lang))
+        state["notes"][chapter.id] = note or ""
+    download_answers(lang)
+
+
+def download_answers(lang: str) -> None:
+    """One button that saves every answer and note of this session as a file."""
+    state = progress_state()
+    entries = []
+    for cid in _chapter_ids():
+        try:
+            quiz = load_quiz(cid, lang)
+            if quiz is not None:
+                entries.append((load_chapter(cid, lang).title, quiz))
+        except DataError:
+            continue
+    data = answers_markdown(entries, state["answers"], state["notes"], lang)
+    st.download_button(t("quiz.download", lang), data=data.encode("utf-8"), file_name=t("quiz.file_name", lang),
+                       mime="text/markdown", on_click="ignore", icon="💾", help=t("quiz.download_help", lang),
+                       key="download-answers")
+    st.caption(t("quiz.kept", lang))
+
+
+def answered_chapters(state: dict, lang: str) -> set[str]:
+    done = set()
+    for cid in _chapter_ids():
+        try:
+            quiz = load_quiz(cid, lang)
+        except DataError:
+            continue
+        if quiz and (any(q.id in state["answers"] for q in quiz.questions) or state["notes"].get(cid)):
+            done.add(cid)
+    return done
+
+
+def reading_progress(chapter: Chapter, lang: str) -> None:
+    """Every chapter with what the reader has done with it in this session."""
     from yiwu.nav import link
 
-    ids = list(load_table("chapters").sort_values("order")["id"])
+    state = progress_state()
+    ids = _chapter_ids()
+    answered = answered_chapters(state, lang)
+    opened = [c for c in ids if c in state["opened"]]
+    label = t("reading.heading", lang) + " · " + t("reading.summary", lang, opened=len(opened), total=len(ids),
+                                                    answered=len(answered))
+    with st.expander(label, icon="🧭"):
+        for n, cid in enumerate(ids, start=1):
+            try:
+                ch = load_chapter(cid, lang)
+            except DataError:
+                continue
+            entry = t("reading.entry", lang, n=n, title=ch.nav, minutes=ch.minutes)
+            if cid in answered:
+                icon, entry = "✅", f"{entry} · {t('reading.mark_answered', lang)}"
+            elif cid in state["opened"]:
+                icon, entry = "📖", f"{entry} · {t('reading.mark_opened', lang)}"
+            else:
+                icon = "▫️"
+            if cid == chapter.id:
+                entry = f"**{entry}**"
+            link(cid, lang, label=entry, icon=icon)
+
+
+def after_chapter(chapter: Chapter, lang: str) -> None:
+    """The end of a chapter: questions, the reader's progress, previous and next."""
+    from yiwu.nav import chapter_title, link
+
+    quiz_block(chapter, lang)
+    ids = _chapter_ids()
     i = ids.index(chapter.id)
     st.divider()
+    reading_progress(chapter, lang)
     left, right = st.columns(2)
     with left:
         if i > 0:
-            link(ids[i - 1], lang, icon="⬅️")
+            link(ids[i - 1], lang, label=t("reading.prev", lang, title=chapter_title(ids[i - 1], lang)), icon="⬅️")
         else:
-            link("home", lang, icon="⬅️")
+            link("home", lang, label=t("reading.home", lang), icon="🏠")
     with right:
         if i + 1 < len(ids):
-            link(ids[i + 1], lang, icon="➡️")
+            link(ids[i + 1], lang, label=t("reading.next", lang, title=chapter_title(ids[i + 1], lang)), icon="➡️")
+        else:
+            link("home", lang, label=t("reading.home", lang), icon="🏠")
+    step = first_step(chapter.id, lang)
+    if step:
+        link("present", lang, label=t("reading.present", lang), icon="🎓", step=step)
+
+
+def first_step(chapter_id: str, lang: str) -> int | None:
+    """The presentation step where a chapter begins, for a "present this" link."""
+    from yiwu.present import build_steps
+
+    try:
+        chapters = [load_chapter(cid, lang) for cid in _chapter_ids()]
+    except DataError:
+        return None
+    for step in build_steps(chapters, t("app.title", lang)):
+        if step.chapter_id == chapter_id:
+            return step.number
+    return None
+
+
+# ---------------------------------------------------------------- presentation
+
+@st.cache_data(show_spinner=False)
+def load_notes(chapter_id: str, lang: str) -> dict[str, Note]:
+    return read_notes(chapter_id, lang)
+
+
+def present_css() -> str:
+    """Styles for the presentation page only: no sidebar, type for the back row.
+
+    Scoped to the page's keyed containers (``st-key-present-*``), so nothing
+    else in the app changes size; the sidebar rule lives only while the
+    presentation page is on screen.
+    """
+    return """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
+.st-key-present-step h2 { font-size: 2.6rem; line-height: 1.2; padding-top: 0.2rem; }
+.st-key-present-step [data-testid="stCaptionContainer"] { font-size: 1rem; }
+.st-key-present-lines p, .st-key-present-lines li { font-size: 1.7rem; line-height: 1.45; }
+.st-key-present-nav p { font-size: 1.3rem; }
+.st-key-present-notes p, .st-key-present-notes li { font-size: 1.15rem; }
+@media (max-width: 640px) {
+  .st-key-present-step h2 { font-size: 1.8rem; }
+  .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
+}
+</style>"""

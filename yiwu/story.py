@@ -47,12 +47,15 @@ def fact_sources(fact_ids) -> list[str]:
 
 def figures_block(args: tuple[str, ...], lang: str) -> None:
     labels = load_words("facts", lang)
-    cols = st.columns(min(len(args), 3) or 1)
-    for i, fid in enumerate(args):
-        with cols[i % len(cols)].container(border=True):
-            row = fact(fid)
-            st.metric(labels[fid]["label"], fmt_value(row["value"], row["unit"], row["qualifier"], lang))
-            st.caption(cite(row["source_ids"], lang))
+    per_row = min(len(args), 3) or 1
+    # One st.columns per row, so a phone (where columns stack) keeps the order.
+    for start in range(0, len(args), per_row):
+        cols = st.columns(per_row)
+        for col, fid in zip(cols, args[start:start + per_row]):
+            with col.container(border=True, height="stretch"):
+                row = fact(fid)
+                st.metric(labels[fid]["label"], fmt_value(row["value"], row["unit"], row["qualifier"], lang))
+                st.caption(cite(row["source_ids"], lang))
 
 
 def _span(lo, hi, lang: str) -> str | None:
@@ -63,22 +66,31 @@ def _span(lo, hi, lang: str) -> str | None:
     return a if a == b else f"{a}–{b}"
 
 
+def generation_card(g, words: dict, lang: str, anchor: bool = True) -> None:
+    """One market generation as a card: a row of data/generations.csv and its words.
+
+    Used by the ``{{ generations }}`` block and by the timeline; only the block
+    gives the heading an anchor, so a page never has the same anchor twice.
+    """
+    w = words[str(g["generation"])]
+    with st.container(border=True):
+        st.subheader(t("gen.card_title", lang, n=int(g["generation"]), year=int(g["year"]), name=w["name"]),
+                     anchor=f"generation-{int(g['generation'])}" if anchor else False)
+        stalls = _span(g["stalls_min"], g["stalls_max"], lang) or t("gen.unknown", lang)
+        area = _span(g["area_m2_min"], g["area_m2_max"], lang)
+        area = t("gen.area_value", lang, area=area) if area else t("gen.unknown", lang)
+        st.markdown(t("gen.facts", lang, when=w["when"], place=w["place"], stalls=stalls, area=area))
+        st.markdown(w["changed"])
+        if w.get("note"):
+            st.caption("ℹ️ " + w["note"])
+        st.caption(cite(g["source_ids"], lang))
+
+
 def generations_block(args: tuple[str, ...], lang: str) -> None:
     gens = load_table("generations")
     words = load_words("generations", lang)
     for _, g in gens.sort_values("generation").iterrows():
-        w = words[str(g["generation"])]
-        with st.container(border=True):
-            st.subheader(t("gen.card_title", lang, n=int(g["generation"]), year=int(g["year"]),
-                           name=w["name"]), anchor=f"generation-{int(g['generation'])}")
-            stalls = _span(g["stalls_min"], g["stalls_max"], lang) or t("gen.unknown", lang)
-            area = _span(g["area_m2_min"], g["area_m2_max"], lang)
-            area = t("gen.area_value", lang, area=area) if area else t("gen.unknown", lang)
-            st.markdown(t("gen.facts", lang, when=w["when"], place=w["place"], stalls=stalls, area=area))
-            st.markdown(w["changed"])
-            if w.get("note"):
-                st.caption("ℹ️ " + w["note"])
-            st.caption(cite(g["source_ids"], lang))
+        generation_card(g, words, lang)
 
 
 def glossary_block(args: tuple[str, ...], lang: str) -> None:
@@ -164,6 +176,7 @@ def render_chapter(chapter_id: str) -> None:
     icon = chapters.loc[chapters["id"] == chapter_id, "icon"].iloc[0]
     st.title(f"{icon} {chapter.title}")
     st.caption(t("chapter.meta", lang, minutes=chapter.minutes, summary=chapter.summary))
+    classroom.before_chapter(chapter, lang)
     for block in chapter.intro:
         render_block(block, lang)
     for section in chapter.sections:
