@@ -1,0 +1,241 @@
+"""Presentation mode: the steps, the step in the URL, the keys' buttons, the notes."""
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from yiwu import ROOT
+from yiwu.loaders import LANGS, read_chapter, read_strings, read_table
+from yiwu.present import DEFAULT_MINUTES, Step, budget, build_steps, parse_step, read_notes, wants_notes
+
+CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
+HAN = re.compile(r"[\u4e00-\u9fff]")
+TIMEOUT = 60
+
+
+def steps_for(lang: str) -> list[Step]:
+    return build_steps([read_chapter(c, lang) for c in CHAPTERS], read_strings(lang)["app.title"])
+
+
+def all_notes(lang: str) -> dict:
+    notes = {}
+    for cid in CHAPTERS:
+        notes.update(read_notes(cid, lang))
+    return notes
+
+
+# ---------------------------------------------------------------- steps as data
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_story_fits_25_to_40_steps(lang):
+    steps = steps_for(lang)
+    assert 25 <= len(steps) <= 40, f"{len(steps)} steps: too many or too few for one lesson"
+    assert [s.number for s in steps] == list(range(1, len(steps) + 1))
+
+
+def test_both_languages_step_through_the_same_sections():
+    zh, en = steps_for("zh"), steps_for("en")
+    assert [(s.chapter_id, s.section_id) for s in zh] == [(s.chapter_id, s.section_id) for s in en]
+    assert [s.visual for s in zh] == [s.visual for s in en]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_steps_are_drawn_from_the_chapters(lang):
+    steps = steps_for(lang)
+    sections = [(c, s) for c in CHAPTERS for s in read_chapter(c, lang).sections]
+    assert len(steps) == len(sections) + 1, "one step per section, plus the title step"
+    for step, (cid, section) in zip(steps[1:], sections, strict=True):
+        assert step.chapter_id == cid and step.headline == section.title
+        assert step.lines == (section.lead,), "a step shows its section's lead, not a copy"
+        assert step.visual is None or step.visual.kind in ("chart", "map", "figures")
+    # The title step lists every chapter as the lesson's agenda.
+    assert len(steps[0].lines) == len(CHAPTERS)
+
+
+def test_a_long_list_block_becomes_one_compact_visual():
+    # The six generation cards do not fit on a slide; the step that holds them
+    # shows a single chart instead, and a glossary or source list shows nothing.
+    from yiwu.content import Block
+    from yiwu.present import step_visual
+
+    assert step_visual((Block("md", "x"), Block("generations"))).kind == "chart"
+    assert step_visual((Block("md", "x"), Block("glossary"), Block("sources"))) is None
+    assert step_visual((Block("figures", args=("a",)), Block("chart", args=("b",)))).kind == "figures"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("7", 7), (" 7 ", 7), ("1", 1), ("999", "last"), ("-5", 1), ("0", 1), ("abc", 1), ("", 1), (None, 1),
+    ("3.7", 4), ("3.2", 3), ("9" * 5000, "last"), ("-" + "9" * 5000, 1), ("<script>alert(1)</script>", 1),
+    ("nan", 1), ("inf", 1), ("7abc", 1), (["2", "5"], 5), ([], 1),
+])
+def test_any_step_value_goes_to_the_nearest_valid_step(raw, expected):
+    count = 36
+    assert parse_step(raw, count) == (count if expected == "last" else expected)
+
+
+@pytest.mark.parametrize("raw, shown", [("1", True), ("true", True), (None, False), ("0", False), ("", False),
+                                        ("<b>1</b>", False)])
+def test_notes_need_an_explicit_notes_1(raw, shown):
+    assert wants_notes(raw) is shown
+
+
+# ---------------------------------------------------------------- notes and time
+
+@pytest.mark.parametrize("cid", CHAPTERS)
+def test_presenter_notes_match_the_sections_in_both_languages(cid):
+    ids = {s.id for s in read_chapter(cid, "en").sections}
+    zh, en = read_notes(cid, "zh"), read_notes(cid, "en")
+    assert set(zh) == set(en), "notes exist in one language only"
+    assert set(en) <= ids, f"notes for sections that do not exist: {set(en) - ids}"
+    for sid in en:
+        assert zh[sid].minutes == en[sid].minutes, f"{sid}: the two languages plan different times"
+        assert HAN.search(zh[sid].say) and not HAN.search(en[sid].ask)
+
+
+def test_every_step_has_presenter_notes():
+    steps, notes = steps_for("en"), all_notes("en")
+    missing = [s.section_id for s in steps if s.section_id and s.section_id not in notes]
+    assert not missing, f"steps without presenter notes: {missing}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_time_budget_fits_a_lesson_and_runs_up(lang):
+    steps, notes = steps_for(lang), all_notes(lang)
+    plans = [budget(steps, notes, n) for n in range(1, len(steps) + 1)]
+    total = plans[-1].total
+    assert 25 <= total <= 45, f"the lesson takes {total} min; the plan is a 45-minute lesson"
+    assert all(p.total == total for p in plans)
+    assert plans[-1].done == total
+    assert [p.done for p in plans] == sorted(p.done for p in plans)
+    assert plans[0].done < plans[len(plans) // 2].done < total
+
+
+def test_steps_without_notes_are_counted_and_flagged():
+    steps = steps_for("en")
+    plan = budget(steps, {}, len(steps))
+    assert plan.total == round(len(steps) * DEFAULT_MINUTES)
+    assert set(plan.estimated) == {s.number for s in steps if s.section_id}
+
+
+def test_a_broken_notes_file_names_the_section(tmp_path):
+    from yiwu.loaders import DataError
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "roots.toml").write_text('[no-port]\nsay = "x"\nask = "y"\nminutes = "two"\n')
+    with pytest.raises(DataError) as err:
+        read_notes("roots", "en", base=tmp_path)
+    assert err.value.row == "no-port" and err.value.column == "minutes"
+    assert read_notes("nowhere", "en", base=tmp_path) == {}
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+
+def open_present(lang: str, **params) -> AppTest:
+    """The /present page through the router, with the given URL parameters."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/present.py")
+    return at.run()
+
+
+def step_in_url(at: AppTest) -> str:
+    value = at.query_params["step"]
+    return value[-1] if isinstance(value, list) else value
+
+
+def headline(at: AppTest) -> str:
+    return at.header[0].value
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.header] + [e.value for e in at.caption]
+    parts += [e.value for e in at.subheader] + [e.value for e in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_shared_link_opens_its_step_in_its_language(lang):
+    steps = steps_for(lang)
+    at = open_present(lang, step="7")
+    assert not at.exception, at.exception
+    assert step_in_url(at) == "7"
+    assert headline(at) == steps[6].headline
+    assert f"7 / {len(steps)}" in page_text(at)
+    assert bool(HAN.search(headline(at))) == (lang == "zh")
+    assert "{{" not in page_text(at), "an unreplaced placeholder is on screen"
+
+
+def test_the_buttons_move_one_step_and_keep_the_url_in_step():
+    steps = steps_for("en")
+    at = open_present("en", step="2")
+    at.button(key="present-next").click().run()
+    assert step_in_url(at) == "3" and headline(at) == steps[2].headline
+    at.button(key="present-next").click().run()
+    at.button(key="present-prev").click().run()
+    assert step_in_url(at) == "3"
+    at.button(key="present-last").click().run()
+    assert step_in_url(at) == str(len(steps)) and headline(at) == steps[-1].headline
+    assert at.button(key="present-next").disabled, "there is no step after the last"
+    at.button(key="present-first").click().run()
+    assert step_in_url(at) == "1" and at.button(key="present-prev").disabled
+    assert not at.exception
+
+
+def test_arrow_keys_are_bound_to_the_buttons():
+    at = open_present("en", step="5")
+    shortcuts = {b.key: b.proto.shortcut for b in at.button}
+    assert shortcuts["present-prev"].lower() == "left" and shortcuts["present-next"].lower() == "right"
+    assert shortcuts["present-first"].lower() == "home" and shortcuts["present-last"].lower() == "end"
+
+
+@pytest.mark.parametrize("raw, expected", [("999", "last"), ("-5", "1"), ("abc", "1"), ("3.7", "4"),
+                                           ("9" * 3000, "last"), ("<script>alert(1)</script>", "1")])
+def test_a_bad_step_in_the_url_lands_on_a_real_step_without_echoing_it(raw, expected):
+    count = len(steps_for("en"))
+    at = open_present("en", step=raw)
+    assert not at.exception, at.exception
+    assert not at.error
+    assert step_in_url(at) == (str(count) if expected == "last" else expected)
+    text = page_text(at)
+    assert "<script>" not in text and "9" * 50 not in text and "abc" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notes_are_hidden_by_default_and_shown_with_notes_1(lang):
+    strings = read_strings(lang)
+    steps, notes = steps_for(lang), all_notes(lang)
+    at = open_present(lang, step="4")
+    assert not any(strings["present.notes_title"] in h.value for h in at.subheader)
+    assert notes[steps[3].section_id].ask not in page_text(at)
+    assert notes[steps[3].section_id].say not in page_text(at)
+
+    at = open_present(lang, step="4", notes="1")
+    text = page_text(at)
+    note = notes[steps[3].section_id]
+    assert any(strings["present.notes_title"] in h.value for h in at.subheader)
+    assert note.ask in text and note.say in text
+    plan = budget(steps, notes, 4)
+    assert strings["present.time"].format(minutes=f"{note.minutes:g}", done=plan.done, total=plan.total) in text
+    at.button(key="present-next").click().run()
+    assert at.query_params["notes"] in ("1", ["1"]), "moving on keeps the notes open"
+    assert notes[steps[4].section_id].ask in page_text(at)
+
+
+def test_every_step_renders_in_both_languages():
+    for lang in LANGS:
+        steps = steps_for(lang)
+        at = open_present(lang, step="1")
+        for n in range(1, len(steps) + 1):
+            if n > 1:
+                at.button(key="present-next").click().run()
+            assert not at.exception, (lang, n, at.exception)
+            assert not at.error, (lang, n, [e.value for e in at.error])
+            assert "{{" not in headline(at)
+            if "{{" not in steps[n - 1].headline:
+                assert headline(at) == steps[n - 1].headline
+            charts = len(at.get("vega_lite_chart")) + len(at.get("deck_gl_json_chart"))
+            assert charts <= 1, f"step {n} shows {charts} charts or maps"
