@@ -4,8 +4,10 @@ import streamlit as st
 
 from yiwu.i18n import current_lang
 from yiwu.loaders import DataError, load_words
-from yiwu.nav import chapter_links
+from yiwu.nav import chapter_links, leave_legacy_mpa
 from yiwu.story import figures_block, show_data_error
+
+leave_legacy_mpa()
 
 lang = current_lang()
 try:

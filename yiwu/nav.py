@@ -14,6 +14,22 @@ from yiwu.i18n import t
 from yiwu.loaders import DataError, load_chapter, load_table
 
 
+def leave_legacy_mpa() -> None:
+    """Make sure the router runs, even on the first visit after the server starts.
+
+    Because a ``pages/`` folder sits next to the entry file, Streamlit runs the
+    first session of a new server in its legacy multipage mode: it may run a
+    file from ``pages/`` directly, without the router (no language, no
+    navigation). ``st.navigation`` switches that mode off for good; until it
+    has, rerun so the router handles the page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def _chapter_runner(chapter_id: str):
     def run() -> None:
         from yiwu.story import render_chapter
