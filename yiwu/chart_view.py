@@ -1,11 +1,394 @@
-"""Charts placed in the story: chart, source line, text alternative."""
+"""Charts placed in the story and on the numbers page.
+
+Each chart comes with the same furniture: a one-sentence takeaway, the chart,
+the source line, the numbered key events, a text alternative and the data table.
+The ``build_*`` functions load and translate the data and call the pure chart
+functions in :mod:`yiwu.charts`; they draw nothing, so the tests can use them.
+The ``render*`` functions lay everything out with Streamlit.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from yiwu import DATA, charts
 from yiwu.i18n import t
+from yiwu.loaders import DataError, load_strings, load_table, load_words
+from yiwu.sources import cite, source_name
+
+SERIES = ("trade", "entities", "trains", "turnover", "gdp")
+CHARTS = ("timeline",) + SERIES
+# The unit a reader sees: Chinese counts in 亿 and 万 as the sources do; English
+# readers get billions and millions. Stored values are in the first unit.
+UNIT_FACTOR = {"cny_100m": {"zh": 1.0, "en": 0.1}, "entities_10k": {"zh": 1.0, "en": 0.01},
+               "trains": {"zh": 1.0, "en": 1.0}}
+# Colour order of the lines; every measure keeps its colour in every chart.
+MEASURES = ("total", "exports", "entities", "platform", "operator", "govreport", "railway", "customs",
+            "all_markets", "ccc", "itc", "gdp")
+MEASURE_COLORS = {"total": "#0072B2", "exports": "#D55E00", "entities": "#009E73", "platform": "#0072B2",
+                  "operator": "#56B4E9", "govreport": "#009E73", "railway": "#D55E00", "customs": "#CC79A7",
+                  "all_markets": "#0072B2", "ccc": "#D55E00", "itc": "#009E73", "gdp": "#0072B2"}
+LOG_OFFERED = 10.0  # offer a log scale when the largest value is this many times the smallest
+LOG_DEFAULT = 100.0  # and start on it when the values span two orders of magnitude
+TIMELINE_TICKS = [1982, 1992, 2002, 2012, 2025]
+
+
+def _strings(lang: str, prefix: str = "charts.") -> dict[str, str]:
+    """All chart strings of a language without the ``charts.`` prefix, unformatted."""
+    return {k[len(prefix):]: v for k, v in load_strings(lang).items() if k.startswith(prefix)}
+
+
+def _names(source_ids, lang: str) -> str:
+    """The outlets behind one value, without the "Source:" prefix (for table cells)."""
+    return ("；" if lang == "zh" else "; ").join(source_name(i, lang) for i in source_ids)
+
+
+def base_labels(lang: str) -> dict[str, str]:
+    s = _strings(lang)
+    labels = {k: v for k, v in s.items() if k.startswith(("tt.", "period.", "months"))}
+    labels["x_title"] = s["x_year"]
+    return labels
+
+
+# ---------------------------------------------------------------- events
+
+def events_frame(lang: str, lo: int | None = None, hi: int | None = None) -> pd.DataFrame:
+    """Key events, numbered 1… in time order (the same numbers on every chart)."""
+    events = load_table("events").sort_values(["year", "date"]).reset_index(drop=True)
+    words = load_words("events", lang)
+    labels = base_labels(lang)
+    out = pd.DataFrame({
+        "id": events["id"].astype(str),
+        "year": events["year"].astype(int),
+        "number": [str(i) for i in range(1, len(events) + 1)],
+        "label": [words[e]["label"] for e in events["id"]],
+        "date_label": [charts.period_label(d, labels) for d in events["date"]],
+        "source_ids": events["source_ids"],
+    })
+    if lo is not None:
+        out = out[out["year"] >= lo]
+    if hi is not None:
+        out = out[out["year"] <= hi]
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- growth series
+
+@dataclass
+class SeriesView:
+    name: str
+    chart: alt.LayerChart
+    frame: pd.DataFrame  # what the chart draws
+    table: pd.DataFrame  # what the reader reads: columns in the reader's language
+    events: pd.DataFrame
+    title: str
+    takeaway: str
+    alt: str
+    source_ids: list[str]
+    log_offered: bool
+    log: bool
+
+
+def series_rows(name: str) -> pd.DataFrame:
+    rows = load_table("series")
+    rows = rows[rows["series"] == name]
+    if rows.empty:
+        raise DataError(DATA / "series.csv", f"no rows for the series “{name}”", None, "series")
+    return rows.sort_values(["year", "measure"]).reset_index(drop=True)
+
+
+def series_frame(name: str, lang: str) -> pd.DataFrame:
+    """The rows of one series in the reader's units and words, ready to chart."""
+    rows = series_rows(name)
+    s = _strings(lang)
+    labels = base_labels(lang)
+    notes = load_words("series", lang).get("notes", {})
+    factor = rows["unit"].map(lambda u: UNIT_FACTOR[u][lang])
+    shown = (rows["value"].astype(float) * factor.astype(float)).round(6)
+
+    def value_label(v: float, unit: str, kind: str) -> str:
+        text = s[f"value.{unit}"].format(v=charts.number_text(v, lang))
+        return s["over"].format(v=text) if kind == "threshold" else text
+
+    return pd.DataFrame({
+        "id": rows["id"].astype(str),
+        "year": rows["year"].astype(int),
+        "value": shown,
+        "unit": rows["unit"].astype(str),
+        "kind": rows["kind"].astype(str),
+        "measure": rows["measure"].astype(str),
+        "measure_label": [s[f"measure.{m}"] for m in rows["measure"]],
+        "kind_label": [s[f"kind.{k}"] for k in rows["kind"]],
+        "period_label": [charts.period_label(p, labels) for p in rows["period"]],
+        "value_label": [value_label(v, u, k) for v, u, k in zip(shown, rows["unit"], rows["kind"], strict=True)],
+        "status_label": [s["status." + st_.replace(" ", "_")] for st_ in rows["status"]],
+        "source": [_names(ids, lang) for ids in rows["source_ids"]],
+        "source_ids": rows["source_ids"],
+        "note": [notes.get(i, "") for i in rows["id"]],
+    })
+
+
+def series_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The reader's table: one row per value, headers in the reader's language."""
+    s = _strings(lang)
+    units = [s[f"unit.{u}"] for u in frame["unit"]]
+    return pd.DataFrame({
+        s["col.period"]: frame["period_label"],
+        s["col.measure"]: frame["measure_label"],
+        s["col.value"]: frame["value"],
+        s["col.unit"]: units,
+        s["col.kind"]: frame["kind_label"],
+        s["col.status"]: frame["status_label"],
+        s["col.source"]: frame["source"],
+        s["col.note"]: frame["note"],
+    })
+
+
+def log_choice(frame: pd.DataFrame) -> tuple[bool, bool]:
+    """(offer a log scale?, start on it?) from how far the values spread."""
+    values = frame["value"].astype(float)
+    spread = float(values.max()) / max(float(values.min()), 1e-9)
+    return spread >= LOG_OFFERED, spread >= LOG_DEFAULT
+
+
+def build_series(name: str, lang: str, log: bool | None = None) -> SeriesView:
+    """Everything a growth chart shows, in one language. ``log=None``: the default scale."""
+    if name not in SERIES:
+        raise KeyError(name)
+    words = load_words("series", lang)[name]
+    s = _strings(lang)
+    frame = series_frame(name, lang)
+    offered, default = log_choice(frame)
+    log = bool(default if log is None else log) and offered
+    events = events_frame(lang, int(frame["year"].min()), int(frame["year"].max()))
+    unit = s[f"unit.{frame['unit'].iloc[0]}"]
+    measures = [m for m in MEASURES if m in set(frame["measure"])]
+    kinds = [k for k in charts.KINDS if k in set(frame["kind"])]
+    labels = base_labels(lang) | {
+        "title": words["title"],
+        "y_title": s["y_title_log" if log else "y_title"].format(unit=unit),
+        "measure_title": s["measure_title"],
+        "kind_title": s["kind_title"],
+        "measure_domain": [s[f"measure.{m}"] for m in measures],
+        "measure_colors": [MEASURE_COLORS[m] for m in measures],
+        "kind_ids": kinds,
+        "kind_domain": [s[f"kind.{k}"] for k in kinds],
+    }
+    first, last = frame["period_label"].iloc[0], frame["period_label"].iloc[-1]
+    alt_text = s["alt"].format(title=words["title"], n=len(frame), start=first, end=last, unit=unit)
+    if set(kinds) - {"value"}:
+        alt_text += " " + s["alt_partial"]
+    alt_text += " " + words["takeaway"]
+    labels["description"] = alt_text
+    chart = charts.growth_chart(frame, events, labels, log=log)
+    source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))
+    return SeriesView(name=name, chart=chart, frame=frame, table=series_table(frame, lang), events=events,
+                      title=words["title"], takeaway=words["takeaway"], alt=alt_text, source_ids=source_ids,
+                      log_offered=offered, log=log)
+
+
+# ---------------------------------------------------------------- timeline
+
+def generations_frame(lang: str) -> pd.DataFrame:
+    """One row per generation: start and end year (the last runs to the next year)."""
+    gens = load_table("generations").sort_values("generation").reset_index(drop=True)
+    words = load_words("generations", lang)
+    s = _strings(lang)
+    starts = gens["year"].astype(int).tolist()
+    last_year = max(starts) + 1
+    ends, years = [], []
+    for i, g in gens.iterrows():
+        end = g["end_year"]
+        if pd.isna(end):
+            end = starts[i + 1] if i + 1 < len(starts) else last_year
+            years.append(s["timeline.since"].format(start=starts[i]) if i + 1 == len(starts)
+                         else s["timeline.years"].format(start=starts[i], end=int(end)))
+        else:
+            years.append(s["timeline.years"].format(start=starts[i], end=int(end)))
+        ends.append(int(end))
+    return pd.DataFrame({
+        "generation": gens["generation"].astype(int),
+        "start": starts,
+        "end": ends,
+        "name": [words[str(n)]["name"] for n in gens["generation"]],
+        "when": [words[str(n)]["when"] for n in gens["generation"]],
+        "years_label": years,
+        "source_ids": gens["source_ids"],
+    })
+
+
+@dataclass
+class TimelineView:
+    chart: alt.LayerChart
+    gens: pd.DataFrame
+    events: pd.DataFrame
+    table: pd.DataFrame
+    alt: str
+    source_ids: list[str]
+
+
+def build_timeline(lang: str, selected: int | None = None) -> TimelineView:
+    s = _strings(lang)
+    gens = generations_frame(lang)
+    events = events_frame(lang)
+    if selected not in set(gens["generation"]):
+        selected = None
+    labels = base_labels(lang) | {"title": s["timeline.title"], "description": s["timeline.description"],
+                                  "x_ticks": TIMELINE_TICKS}
+    chart = charts.timeline_chart(gens, events, labels, selected=selected)
+    table = pd.DataFrame({
+        s["tt.generation"]: [s["timeline.option"].format(n=n, year=y) + " · " + name
+                             for n, y, name in zip(gens["generation"], gens["start"], gens["name"], strict=True)],
+        s["tt.years"]: gens["years_label"],
+        s["tt.when"]: gens["when"],
+        s["col.source"]: [_names(ids, lang) for ids in gens["source_ids"]],
+    })
+    source_ids = list(dict.fromkeys([i for ids in gens["source_ids"] for i in ids] +
+                                    [i for ids in events["source_ids"] for i in ids]))
+    return TimelineView(chart=chart, gens=gens, events=events, table=table, alt=s["timeline.description"],
+                        source_ids=source_ids)
+
+
+# ---------------------------------------------------------------- layout
+
+def _events_list(events: pd.DataFrame, lang: str) -> None:
+    if events.empty:
+        return
+    s = _strings(lang)
+    lines = [s["event_item"].format(n=e.number, date=e.date_label, label=e.label) for e in events.itertuples()]
+    st.markdown(f"**{s['events_title']}**\n\n" + "\n".join(f"- {line}" for line in lines))
+
+
+def _scale_picker(name: str, lang: str, key: str, default_log: bool) -> bool:
+    s = _strings(lang)
+    choice = st.segmented_control(s["scale_label"], ["linear", "log"], format_func=lambda v: s[f"scale.{v}"],
+                                  default="log" if default_log else "linear", required=True, key=key,
+                                  help=s["scale_help"])
+    return choice == "log"
+
+
+def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: bool = False) -> None:
+    """A growth chart with its takeaway, scale choice, source, events and table."""
+    view = build_series(name, lang)
+    st.markdown(view.takeaway)
+    if view.log_offered:
+        log = _scale_picker(name, lang, f"{key_prefix}_scale_{name}", view.log)
+        if log != view.log:
+            view = build_series(name, lang, log=log)
+    # The chart's own ``description`` is its accessible name (Streamlit warns if alt= repeats it).
+    st.altair_chart(view.chart, width="stretch", key=f"{key_prefix}_chart_{name}")
+    st.caption(cite(view.source_ids, lang))
+    _events_list(view.events, lang)
+    s = _strings(lang)
+    if explorer:
+        st.subheader(s["numbers.table"], anchor=False)
+        _table(view.table)
+        st.download_button(s["download"], view.table.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
+    else:
+        st.caption(view.alt)
+        with st.expander(s["table"]):
+            _table(view.table)
+
+
+def _table(table: pd.DataFrame) -> None:
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def url_choice(key: str, options, default=None) -> None:
+    """Keep the widget ``key`` and the URL parameter ``?key=`` in step.
+
+    On the first run of a page visit the widget starts from the URL; a value
+    that is not one of ``options`` (a typo, an old link, something hostile) is
+    ignored and removed from the URL. Call :func:`to_url` when the value changes.
+    (Streamlit's own ``bind="query-params"`` writes the option's *label* into
+    the URL, which would make links depend on the reader's language.)
+    """
+    by_text = {str(o): o for o in options}
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in by_text:
+        del st.query_params[key]
+        raw = None
+    if st.session_state.get(key) not in by_text.values():
+        st.session_state[key] = by_text.get(raw, default) if raw is not None else default
+
+
+def to_url(key: str) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = str(value)
+
+
+def render_timeline(lang: str) -> None:
+    """The six generations: a clickable timeline, a picker, and the chosen card.
+
+    The choice lives in the URL (``?gen=3``) so that a link opens on the same
+    card. A click on a band and the picker both set it.
+    """
+    from yiwu.story import generation_card
+
+    s = _strings(lang)
+    gens = load_table("generations")
+    options = sorted(int(n) for n in gens["generation"])
+    words = load_words("generations", lang)
+    url_choice("gen", options)
+
+    def picked_on_chart() -> None:
+        state = st.session_state.get("timeline_chart")
+        picked = (state or {}).get("selection", {}).get("pick") or []
+        value = picked[0].get("generation") if picked and isinstance(picked[0], dict) else None
+        try:
+            value = int(value) if value is not None else None
+        except (TypeError, ValueError):
+            value = None
+        st.session_state["gen"] = value if value in options else None
+        to_url("gen")
+
+    chart_slot = st.container()
+    start_of = dict(zip(gens["generation"].astype(int), gens["year"].astype(int), strict=True))
+    choice = st.segmented_control(s["timeline.pick"], options, key="gen", on_change=to_url, args=("gen",),
+                                  format_func=lambda n: s["timeline.option"].format(n=n, year=start_of[n]))
+    view = build_timeline(lang, selected=choice)
+    with chart_slot:
+        st.altair_chart(view.chart, width="stretch", key="timeline_chart", on_select=picked_on_chart,
+                        selection_mode="pick")
+    if choice in options:
+        g = gens[gens["generation"] == choice].iloc[0]
+        generation_card(g, words, lang, anchor=False)
+    else:
+        st.caption(s["timeline.hint"])
+    st.caption(cite(view.source_ids, lang))
+    _events_list(view.events, lang)
+    st.caption(view.alt)
+    with st.expander(s["table"]):
+        _table(view.table)
+
+
+def explorer(lang: str) -> None:
+    """The numbers page: pick a series (kept in the URL as ``?series=``), see it all."""
+    words = load_words("series", lang)
+    s = _strings(lang)
+    st.markdown(s["numbers.intro"])
+    url_choice("series", SERIES, default=SERIES[0])
+    name = st.segmented_control(s["numbers.pick"], list(SERIES), format_func=lambda n: words[n]["name"],
+                                required=True, key="series", on_change=to_url, args=("series",))
+    if name not in SERIES:
+        name = SERIES[0]
+    render_series(name, lang, key_prefix="numbers", explorer=True)
 
 
 def render(name: str, lang: str) -> None:
-    st.info(t("chart.coming", lang, name=name))
+    """The ``{{ chart: name }}`` block."""
+    if name == "timeline":
+        render_timeline(lang)
+    elif name in SERIES:
+        render_series(name, lang)
+    else:
+        st.warning(t("charts.unknown", lang, name=name))

@@ -1,0 +1,256 @@
+"""Charts: pure functions from tidy frames and translated labels to Altair charts.
+
+Nothing here calls Streamlit. A chart function takes frames that already hold
+the reader's words (see :mod:`yiwu.chart_view`, which loads and translates) and
+a dict of labels, and returns an ``alt.Chart``; the tests build every chart
+and read its ``to_dict()``. The app's one Altair theme is registered here.
+
+Colours are Okabe–Ito (safe for colour-blind readers) without the yellow,
+which disappears on white. Text colours are left to Streamlit's chart theme,
+which follows the reader's light or dark setting; the few colours set here
+(bands, badges) carry their own contrasting ink.
+"""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+
+# Okabe–Ito, ordered so that the first two lines of a chart differ most.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
+# One colour per market generation, and the ink that reads on it (contrast ≥ 4.5).
+GEN_COLORS = {1: "#E69F00", 2: "#56B4E9", 3: "#009E73", 4: "#0072B2", 5: "#D55E00", 6: "#CC79A7"}
+GEN_INK = {1: "#000000", 2: "#000000", 3: "#000000", 4: "#FFFFFF", 5: "#000000", 6: "#000000"}
+# Event badges: a mid-dark grey with a white ring shows on light and dark pages.
+BADGE_FILL = "#555555"
+RULE_COLOR = "#888888"
+
+KINDS = ("value", "partial", "threshold")
+# A partial-year value is a ring: a circle with a hole (the inner circle runs the
+# other way round), so it reads as hollow in the chart and in the legend alike.
+RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
+KIND_SHAPES = {"value": "circle", "partial": RING, "threshold": "triangle-up"}
+
+THEME = "yiwu"
+FONT_SIZE = 14  # axis and legend text: readable on a projector
+
+
+@alt.theme.register(THEME, enable=True)
+def yiwu_theme() -> alt.theme.ThemeConfig:
+    """Sizes and palette only: Streamlit fills in colours for light or dark."""
+    return {
+        "config": {
+            "title": {"fontSize": 18, "subtitleFontSize": 15, "anchor": "start", "offset": 14},
+            "axis": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelLimit": 180,
+                     "titlePadding": 8, "labelPadding": 4},
+            "legend": {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "orient": "bottom",
+                       "direction": "vertical", "labelLimit": 330, "symbolSize": 140,
+                       "symbolStrokeWidth": 2, "titleLimit": 330},
+            "range": {"category": list(PALETTE)},
+            "text": {"fontSize": FONT_SIZE},
+            "point": {"size": 110, "strokeWidth": 2.5},
+            "line": {"strokeWidth": 3},
+            "view": {"continuousHeight": 320},
+        }
+    }
+
+
+# ---------------------------------------------------------------- words
+
+_PERIOD = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<early>early)|-(?P<m1>\d{2})(?:/(?P<m2>\d{2})|-(?P<d>\d{2}))?)?$")
+
+
+def period_label(code: str, labels: dict[str, str]) -> str:
+    """``2017-01/11`` → "Jan–Nov 2017" / "2017年1–11月"; ``2026-early`` → "early 2026".
+
+    Also ``2019`` (a year), ``2015-12`` (a month) and ``2014-11-18`` (a day).
+    ``labels`` holds the patterns ``period.year``, ``period.month``,
+    ``period.months``, ``period.day``, ``period.early`` and the month names ``months``
+    (comma-separated). An unknown code is shown as it is.
+    """
+    m = _PERIOD.match(str(code).strip())
+    if not m:
+        return str(code)
+    months = [s.strip() for s in labels["months"].split(",")]
+    y = m["y"]
+    if m["early"]:
+        return labels["period.early"].format(y=y)
+    if m["m2"]:
+        return labels["period.months"].format(y=y, m1=months[int(m["m1"]) - 1], m2=months[int(m["m2"]) - 1])
+    if m["d"]:
+        return labels["period.day"].format(y=y, m=months[int(m["m1"]) - 1], d=int(m["d"]))
+    if m["m1"]:
+        return labels["period.month"].format(y=y, m=months[int(m["m1"]) - 1])
+    return labels["period.year"].format(y=y)
+
+
+def number_text(value: float, lang: str) -> str:
+    """At most two decimals, trailing zeros dropped; thousands separated in English."""
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "") if lang == "zh" else text
+
+
+def event_lanes(years, gap: int = 3) -> list[int]:
+    """A lane (0 or 1) for each event so that badges of nearby years do not overlap."""
+    last = {0: None, 1: None}
+    lanes = []
+    for year in years:
+        free = [lane for lane, prev in last.items() if prev is None or year - prev >= gap]
+        lane = free[0] if free else 0
+        last[lane] = year
+        lanes.append(lane)
+    return lanes
+
+
+# ---------------------------------------------------------------- pieces
+
+def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: float, bottom: float | str,
+                  lane_step: float = 22) -> list[alt.Chart]:
+    """Numbered badges at the top of a chart and dashed rules down to ``bottom``.
+
+    Badges sit at fixed pixel heights (one row per lane), so they never move
+    the chart's own y scale; ``bottom`` is a pixel height or ``"height"``.
+    """
+    if events is None or events.empty:
+        return []
+    ev = events.copy()
+    ev["lane"] = event_lanes(list(ev["year"]))
+    tooltip = [alt.Tooltip("label:N", title=labels["tt.event"]),
+               alt.Tooltip("date_label:N", title=labels["tt.date"])]
+    layers = []
+    for lane in sorted(ev["lane"].unique()):
+        base = alt.Chart(ev[ev["lane"] == lane])
+        y = alt.value(top + lane_step * int(lane))
+        layers.append(base.mark_rule(strokeDash=[4, 4], color=RULE_COLOR, strokeWidth=1.5).encode(
+            x=alt.X("year:Q", scale=x_scale), y=y, y2=alt.value(bottom)))
+    for lane in sorted(ev["lane"].unique()):
+        base = alt.Chart(ev[ev["lane"] == lane])
+        y = alt.value(top + lane_step * int(lane))
+        layers.append(base.mark_circle(size=320, opacity=1, stroke="#FFFFFF", strokeWidth=1.5,
+                                       fill=BADGE_FILL).encode(x=alt.X("year:Q", scale=x_scale), y=y,
+                                                               tooltip=tooltip))
+        layers.append(base.mark_text(color="#FFFFFF", fontSize=12, fontWeight="bold", baseline="middle").encode(
+            x=alt.X("year:Q", scale=x_scale), y=y, text="number:N", tooltip=tooltip))
+    return layers
+
+
+# ---------------------------------------------------------------- growth charts
+
+def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
+    """A yearly series: lines through full-year values, points for every value.
+
+    ``frame`` has one row per value with the columns ``year``, ``value``
+    (in the unit shown), ``kind`` (value / partial / threshold),
+    ``measure_label``, ``kind_label``, ``period_label``, ``value_label``,
+    ``status_label``, ``source`` and ``note``. Partial-year values are hollow
+    and "passed this level" milestones are triangles; neither is joined by the
+    line, because neither is a full-year figure. ``events`` (``year``,
+    ``number``, ``label``, ``date_label``) are drawn as numbered badges.
+    """
+    data = frame.copy()
+    years = data["year"].astype(int)
+    x_min, x_max = int(years.min()), int(years.max())
+    pad = 0.6 if x_max > x_min else 1
+    x_scale = alt.Scale(domain=[x_min - pad, x_max + pad], nice=False, zero=False)
+    x_axis = alt.Axis(format="d", tickMinStep=1, title=labels["x_title"], labelOverlap=True, grid=False)
+
+    values = data["value"].astype(float)
+    top_room = 1.35 if len(events) else 1.12  # headroom for the event badges
+    if log:
+        y_scale = alt.Scale(type="log", domain=[float(values.min()) / 1.6, float(values.max()) * top_room * 1.6],
+                            nice=False)
+    else:
+        y_scale = alt.Scale(type="linear", domain=[0, float(values.max()) * top_room], nice=False, zero=True)
+    y_axis = alt.Axis(title=labels["y_title"], format=labels.get("y_format", ",~r"), tickCount=5,
+                      labelOverlap=True)
+
+    measures = labels["measure_domain"]
+    colors = alt.Scale(domain=measures, range=labels["measure_colors"])
+    kinds = labels["kind_domain"]  # translated kind labels, in KINDS order, only those present
+    kind_ids = labels["kind_ids"]
+    shapes = alt.Scale(domain=kinds, range=[KIND_SHAPES[k] for k in kind_ids])
+    tooltip = [
+        alt.Tooltip("measure_label:N", title=labels["tt.measure"]),
+        alt.Tooltip("period_label:N", title=labels["tt.period"]),
+        alt.Tooltip("value_label:N", title=labels["tt.value"]),
+        alt.Tooltip("kind_label:N", title=labels["tt.kind"]),
+        alt.Tooltip("status_label:N", title=labels["tt.status"]),
+        alt.Tooltip("source:N", title=labels["tt.source"]),
+        alt.Tooltip("note:N", title=labels["tt.note"]),
+    ]
+    x = alt.X("year:Q", scale=x_scale, axis=x_axis)
+    y = alt.Y("value:Q", scale=y_scale, axis=y_axis)
+    base = alt.Chart(data)
+
+    line = base.transform_filter(alt.datum.kind == "value").mark_line().encode(
+        x=x, y=y, color=alt.Color("measure_label:N", scale=colors, title=labels["measure_title"],
+                                  legend=alt.Legend(title=labels["measure_title"])),
+        detail="measure_label:N")
+    points = base.mark_point(filled=True, opacity=1, size=150).encode(
+        x=x, y=y,
+        color=alt.Color("measure_label:N", scale=colors, title=labels["measure_title"], legend=None),
+        shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"],
+                        legend=alt.Legend(symbolFillColor="#888888", symbolStrokeColor="#888888")),
+        tooltip=tooltip)
+    layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
+    # fit-x: the height is the plot's own, whatever room the legends take below it.
+    return alt.layer(*layers).properties(
+        title=alt.Title(labels["title"]), width="container", height=labels.get("height", 300),
+        description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+# ---------------------------------------------------------------- timeline
+
+TIMELINE_HEIGHT = 190
+_BAND_TOP, _BAND_BOTTOM = 64, 160
+
+
+def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
+                   selected: int | None = None) -> alt.LayerChart:
+    """The six market generations as coloured bands, key events as numbered badges.
+
+    ``gens`` has ``generation``, ``start``, ``end``, ``name``, ``years_label``
+    and ``when``; ``events`` has ``year``, ``number``, ``label`` and
+    ``date_label``. Clicking a band selects its generation (the selection
+    parameter is called ``pick`` and holds the field ``generation``);
+    ``selected`` pre-selects one, so a shared link shows the same chart.
+    """
+    g = gens.copy()
+    g["mid"] = (g["start"] + g["end"]) / 2
+    g["fill"] = g["generation"].map(GEN_COLORS)
+    g["ink"] = g["generation"].map(GEN_INK)
+    g["number"] = g["generation"].astype(str)
+    lo = int(g["start"].min())
+    hi = int(g["end"].max())
+    x_scale = alt.Scale(domain=[lo, hi], nice=False, zero=False)
+    x_axis = alt.Axis(format="d", tickMinStep=1, title=labels["x_title"], labelOverlap=True,
+                      values=labels.get("x_ticks"), grid=False)
+    if selected is not None:
+        pick = alt.selection_point(name="pick", fields=["generation"], on="click", clear="dblclick",
+                                   value=[{"generation": int(selected)}])
+    else:
+        pick = alt.selection_point(name="pick", fields=["generation"], on="click", clear="dblclick")
+    tooltip = [alt.Tooltip("title:N", title=labels["tt.generation"]),
+               alt.Tooltip("years_label:N", title=labels["tt.years"]),
+               alt.Tooltip("when:N", title=labels["tt.when"])]
+    g["title"] = g["name"]
+    base = alt.Chart(g)
+    bands = base.mark_rect(cursor="pointer", stroke="#FFFFFF", strokeWidth=1).encode(
+        x=alt.X("start:Q", scale=x_scale, axis=x_axis), x2="end:Q",
+        y=alt.value(_BAND_TOP), y2=alt.value(_BAND_BOTTOM),
+        color=alt.Color("fill:N", scale=None),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
+        tooltip=tooltip).add_params(pick)
+    numbers = base.mark_text(fontSize=16, fontWeight="bold", baseline="middle", cursor="pointer").encode(
+        x="mid:Q", y=alt.value((_BAND_TOP + _BAND_BOTTOM) / 2), text="number:N",
+        color=alt.Color("ink:N", scale=None),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+        tooltip=tooltip)
+    layers = [bands, numbers] + _event_layers(events, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
+                                                  lane_step=24)
+    return alt.layer(*layers).properties(
+        title=alt.Title(labels["title"]), width="container", height=TIMELINE_HEIGHT,
+        description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
