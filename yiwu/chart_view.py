@@ -49,7 +49,7 @@ def _names(source_ids, lang: str) -> str:
 
 def base_labels(lang: str) -> dict[str, str]:
     s = _strings(lang)
-    labels = {k: v for k, v in s.items() if k.startswith(("tt.", "period.", "months"))}
+    labels = {k: v for k, v in s.items() if k.startswith(("tt.", "period.", "months", "line."))}
     labels["x_title"] = s["x_year"]
     return labels
 
@@ -133,18 +133,22 @@ def series_frame(name: str, lang: str) -> pd.DataFrame:
 
 
 def series_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The reader's table: one row per value, headers in the reader's language."""
+    """The reader's table: one row per value, headers in the reader's language.
+
+    The unit goes into the value column's header (a series has one unit), and
+    the source comes right after the value, so a phone shows it without much
+    scrolling.
+    """
     s = _strings(lang)
-    units = [s[f"unit.{u}"] for u in frame["unit"]]
+    unit = s[f"unit.{frame['unit'].iloc[0]}"]
     return pd.DataFrame({
         s["col.period"]: frame["period_label"],
         s["col.measure"]: frame["measure_label"],
-        s["col.value"]: frame["value"],
-        s["col.unit"]: units,
-        s["col.kind"]: frame["kind_label"],
-        s["col.status"]: frame["status_label"],
+        s["col.value_unit"].format(unit=unit): frame["value"],
         s["col.source"]: frame["source"],
+        s["col.kind"]: frame["kind_label"],
         s["col.note"]: frame["note"],
+        s["col.status"]: frame["status_label"],
     })
 
 
@@ -182,6 +186,9 @@ def build_series(name: str, lang: str, log: bool | None = None) -> SeriesView:
     alt_text = s["alt"].format(title=words["title"], n=len(frame), start=first, end=last, unit=unit)
     if set(kinds) - {"value"}:
         alt_text += " " + s["alt_partial"]
+    segments = charts.line_segments(frame, "", "gap")
+    if (segments["gap"] == "gap").any():
+        alt_text += " " + s["alt_gap"]
     alt_text += " " + words["takeaway"]
     labels["description"] = alt_text
     chart = charts.growth_chart(frame, events, labels, log=log)

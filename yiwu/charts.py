@@ -13,6 +13,7 @@ which follows the reader's light or dark setting; the few colours set here
 
 from __future__ import annotations
 
+import math
 import re
 
 import altair as alt
@@ -34,6 +35,7 @@ RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,
 KIND_SHAPES = {"value": "circle", "partial": RING, "threshold": "triangle-up"}
 
 THEME = "yiwu"
+HEIGHT = 300  # plot height of a growth chart, in pixels
 FONT_SIZE = 14  # axis and legend text: readable on a projector
 
 
@@ -139,6 +141,24 @@ def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: f
 
 # ---------------------------------------------------------------- growth charts
 
+def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
+    """The line of each measure, cut into segments between consecutive full-year values.
+
+    A segment that skips years (no figure was found in between) is marked
+    ``gap`` and drawn dashed, so the line never pretends to know those years.
+    """
+    full = data[data["kind"] == "value"].sort_values(["measure_label", "year"])
+    rows = []
+    for measure, group in full.groupby("measure_label", sort=False):
+        points = list(zip(group["year"].astype(int), group["value"].astype(float), strict=True))
+        for i, ((y0, v0), (y1, v1)) in enumerate(zip(points, points[1:], strict=False)):
+            kind = gap if y1 - y0 > 1 else yearly
+            for year, value in ((y0, v0), (y1, v1)):
+                rows.append({"segment": f"{measure}/{i}", "measure_label": measure, "year": year,
+                             "value": value, "gap": kind})
+    return pd.DataFrame(rows, columns=["segment", "measure_label", "year", "value", "gap"])
+
+
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
     """A yearly series: lines through full-year values, points for every value.
 
@@ -158,14 +178,21 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     x_axis = alt.Axis(format="d", tickMinStep=1, title=labels["x_title"], labelOverlap=True, grid=False)
 
     values = data["value"].astype(float)
-    top_room = 1.35 if len(events) else 1.12  # headroom for the event badges
+    height = labels.get("height", HEIGHT)
+    # Keep the top of the plot free for the event badges (one or two rows of them).
+    lanes = (max(event_lanes(list(events["year"]))) + 1) if len(events) else 0
+    free = (12 + 22 * lanes + 6) / height if lanes else 0.06
+    lo, hi = float(values.min()), float(values.max())
     if log:
-        y_scale = alt.Scale(type="log", domain=[float(values.min()) / 1.6, float(values.max()) * top_room * 1.6],
-                            nice=False)
+        lo_d = lo / 1.6
+        span = math.log10(hi) - math.log10(lo_d)
+        hi_d = 10 ** (math.log10(hi) + span * free / (1 - free))
+        ticks = [10.0 ** k for k in range(math.ceil(math.log10(lo_d)), math.floor(math.log10(hi_d)) + 1)]
+        y_scale = alt.Scale(type="log", domain=[lo_d, hi_d], nice=False)
+        y_axis = alt.Axis(title=labels["y_title"], format=",~r", values=ticks, labelOverlap=True)
     else:
-        y_scale = alt.Scale(type="linear", domain=[0, float(values.max()) * top_room], nice=False, zero=True)
-    y_axis = alt.Axis(title=labels["y_title"], format=labels.get("y_format", ",~r"), tickCount=5,
-                      labelOverlap=True)
+        y_scale = alt.Scale(type="linear", domain=[0, hi / (1 - free) * 1.03], nice=False, zero=True)
+        y_axis = alt.Axis(title=labels["y_title"], format=",~r", tickCount=5, labelOverlap=True)
 
     measures = labels["measure_domain"]
     colors = alt.Scale(domain=measures, range=labels["measure_colors"])
@@ -185,20 +212,26 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     y = alt.Y("value:Q", scale=y_scale, axis=y_axis)
     base = alt.Chart(data)
 
-    line = base.transform_filter(alt.datum.kind == "value").mark_line().encode(
-        x=x, y=y, color=alt.Color("measure_label:N", scale=colors, title=labels["measure_title"],
-                                  legend=alt.Legend(title=labels["measure_title"])),
-        detail="measure_label:N")
+    # A legend that would have one entry says nothing the title does not.
+    color_legend = alt.Legend(title=labels["measure_title"]) if len(measures) > 1 else None
+    kind_legend = (alt.Legend(title=labels["kind_title"], symbolFillColor=RULE_COLOR, symbolStrokeColor=RULE_COLOR)
+                   if len(kinds) > 1 else None)
+    color = alt.Color("measure_label:N", scale=colors, title=labels["measure_title"], legend=color_legend)
+    segments = line_segments(data, labels["line.yearly"], labels["line.gap"])
+    has_gap = bool(len(segments)) and (segments["gap"] == labels["line.gap"]).any()
+    dash = alt.StrokeDash("gap:N", title=labels["line.title"],
+                          scale=alt.Scale(domain=[labels["line.yearly"], labels["line.gap"]], range=[[1, 0], [5, 5]]),
+                          legend=alt.Legend(title=labels["line.title"], symbolStrokeColor=RULE_COLOR,
+                                            symbolStrokeWidth=2.5) if has_gap else None)
+    line = alt.Chart(segments).mark_line().encode(x=x, y=y, color=color, strokeDash=dash, detail="segment:N")
     points = base.mark_point(filled=True, opacity=1, size=150).encode(
-        x=x, y=y,
-        color=alt.Color("measure_label:N", scale=colors, title=labels["measure_title"], legend=None),
-        shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"],
-                        legend=alt.Legend(symbolFillColor="#888888", symbolStrokeColor="#888888")),
+        x=x, y=y, color=color,
+        shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
         tooltip=tooltip)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
     # fit-x: the height is the plot's own, whatever room the legends take below it.
     return alt.layer(*layers).properties(
-        title=alt.Title(labels["title"]), width="container", height=labels.get("height", 300),
+        title=alt.Title(labels["title"]), width="container", height=height,
         description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
@@ -247,7 +280,7 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
     numbers = base.mark_text(fontSize=16, fontWeight="bold", baseline="middle", cursor="pointer").encode(
         x="mid:Q", y=alt.value((_BAND_TOP + _BAND_BOTTOM) / 2), text="number:N",
         color=alt.Color("ink:N", scale=None),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.75)),
         tooltip=tooltip)
     layers = [bands, numbers] + _event_layers(events, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
                                                   lane_step=24)

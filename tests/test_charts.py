@@ -1,0 +1,427 @@
+"""Charts: every chart built in both languages and read back from its Vega-Lite spec.
+
+What a reader would notice: a chart that shows fewer or other values than its
+table, an English word on a Chinese chart, a partial year drawn like a full
+year, a missing source, text too small for a projector, a colour that
+colour-blind readers cannot tell apart, a shared link (?gen=3, ?series=) that
+does not open the same view.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from yiwu import ROOT, chart_view, charts
+from yiwu.loaders import read_chapter, read_table, read_words
+from yiwu.sources import cite
+
+LANGS = ("zh", "en")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+SHARED_SERIES = Path("/work/shared/facts/series.csv")
+TIMEOUT = 60
+
+
+# ---------------------------------------------------------------- helpers
+
+def layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def marks(spec: dict) -> list[str]:
+    return [lay["mark"]["type"] if isinstance(lay["mark"], dict) else lay["mark"] for lay in layers(spec)]
+
+
+def dataset(spec: dict, layer: dict) -> list[dict]:
+    data = layer.get("data", spec.get("data"))
+    if "values" in data:
+        return data["values"]
+    return spec["datasets"][data["name"]]
+
+
+def words_on_chart(spec: dict) -> list[str]:
+    """Every text a reader sees on the chart itself: title, axis and legend titles, tooltips."""
+    out = []
+    title = spec.get("title")
+    out.append(title["text"] if isinstance(title, dict) else title)
+    for lay in layers(spec):
+        for channel, enc in lay.get("encoding", {}).items():
+            items = enc if isinstance(enc, list) else [enc]
+            for item in items:
+                if not isinstance(item, dict):
+                    continue
+                if item.get("title"):
+                    out.append(item["title"])
+                for key in ("axis", "legend"):
+                    if isinstance(item.get(key), dict) and item[key].get("title"):
+                        out.append(item[key]["title"])
+                scale = item.get("scale") or {}
+                if channel in ("color", "shape", "strokeDash") and isinstance(scale.get("domain"), list):
+                    out += [str(d) for d in scale["domain"]]
+    return [str(w) for w in out if w]
+
+
+def growth(name: str, lang: str, log=None):
+    view = chart_view.build_series(name, lang, log=log)
+    return view, view.chart.to_dict()
+
+
+def point_layer(spec: dict) -> dict:
+    return next(lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "point")
+
+
+# ---------------------------------------------------------------- the data
+
+def test_series_table_has_a_series_for_every_growth_chart():
+    rows = read_table("series")
+    assert set(rows["series"]) == set(chart_view.SERIES)
+    for lang in LANGS:
+        words = read_words("series", lang)
+        for name in chart_view.SERIES:
+            assert words[name]["takeaway"].strip(), f"{name} has no one-sentence takeaway in {lang}"
+
+
+@pytest.mark.skipif(not SHARED_SERIES.exists(), reason="the shared fact base is not on this machine")
+def test_every_charted_value_is_a_verified_figure_of_the_fact_base():
+    """No figure is invented: each value is in the research notes, with a 'verified' status."""
+    with SHARED_SERIES.open(encoding="utf-8") as f:
+        shared = list(csv.DictReader(f))
+    for row in read_table("series").itertuples():
+        value = float(row.value)  # stored in the fact base's own units (亿元, 万户, trains)
+        found = [s for s in shared if re.sub(r"[^0-9.]", "", s["value"].split("(")[0]) and
+                 abs(float(re.sub(r"[^0-9.]", "", s["value"])) - value) < 1e-6 and
+                 str(row.year) in s["year"]]
+        if not found:
+            # A few figures sit in the note of a verified row (exports next to a total).
+            as_text = (re.escape(f"{value:g}"), re.escape(f"{value / 10:g}") + " bn")
+            found = [s for s in shared if str(row.year) in s["year"] and
+                     any(re.search(rf"(?<![\d.]){t}(?![\d])", re.sub(r"(?<=\d),(?=\d{3})", "", s["note"]))
+                             for t in as_text)]
+        assert found, f"{row.id}: {row.value} for {row.year} is not in {SHARED_SERIES}"
+        assert all(s["status"].startswith("verified") for s in found), f"{row.id} is not a verified figure"
+
+
+def test_threshold_and_partial_rows_are_flagged_in_the_data():
+    rows = read_table("series")
+    # The ">3000" export figure for 2020 is a threshold, never a plain value.
+    exports_2020 = rows[(rows["series"] == "trade") & (rows["measure"] == "exports") & (rows["year"] == 2020)]
+    assert list(exports_2020["kind"]) == ["threshold"]
+    # A period shorter than a year is always marked partial.
+    short = rows[rows["period"].str.contains("/")]
+    assert len(short) and set(short["kind"]) == {"partial"}
+
+
+# ---------------------------------------------------------------- words
+
+@pytest.mark.parametrize("code, lang, expected", [
+    ("2017-01/11", "en", "Jan–Nov 2017"), ("2017-01/11", "zh", "2017年1–11月"),
+    ("2015-12", "en", "Dec 2015"), ("2026-early", "zh", "2026年初"),
+    ("2014-11-18", "en", "18 Nov 2014"), ("2019", "zh", "2019年"), ("whenever", "en", "whenever"),
+])
+def test_periods_read_naturally_in_each_language(code, lang, expected):
+    assert charts.period_label(code, chart_view.base_labels(lang)) == expected
+
+
+def test_nearby_events_get_different_rows_of_badges():
+    lanes = charts.event_lanes([2011, 2013, 2014, 2024, 2025])
+    assert lanes[0] != lanes[1] and lanes[3] != lanes[4]
+
+
+def test_a_line_never_bridges_missing_years_as_if_they_were_known():
+    frame = pd.DataFrame({"kind": ["value"] * 4, "measure_label": ["m"] * 4, "year": [2019, 2021, 2022, 2023],
+                          "value": [1.0, 2.0, 3.0, 4.0]})
+    seg = charts.line_segments(frame, "yearly", "gap")
+    kinds = seg.drop_duplicates("segment")["gap"].tolist()
+    assert kinds == ["gap", "yearly", "yearly"]
+
+
+# ---------------------------------------------------------------- growth charts
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_growth_chart_draws_every_value_of_its_table(name, lang):
+    view, spec = growth(name, lang)
+    assert {"line", "point"} <= set(marks(spec))
+    rows = read_table("series")
+    rows = rows[rows["series"] == name]
+    points = dataset(spec, point_layer(spec))
+    assert len(points) == len(rows) == len(view.table)
+    # The values drawn are the table's values (in the reader's unit).
+    value_col = next(c for c in view.table.columns if c.startswith(("Value", "数值（")))
+    assert sorted(round(p["value"], 6) for p in points) == sorted(round(v, 6) for v in view.table[value_col])
+    # Only full-year values are joined by the line.
+    line = next(lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "line")
+    line_years = {(r["measure_label"], r["year"]) for r in dataset(spec, line)}
+    full = {(p["measure_label"], p["year"]) for p in points if p["kind"] == "value"}
+    assert line_years <= full
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_growth_chart_speaks_the_readers_language(name, lang):
+    view, spec = growth(name, lang)
+    texts = words_on_chart(spec) + [view.takeaway, view.alt, spec["description"]]
+    for text in texts:
+        if lang == "zh":
+            assert not LATIN_WORD.search(text), f"English on the Chinese {name} chart: {text!r}"
+        else:
+            assert not HAN.search(text), f"Chinese on the English {name} chart: {text!r}"
+    assert any(HAN.search(t) for t in texts) == (lang == "zh")
+    for p in dataset(spec, point_layer(spec)):
+        for field in ("period_label", "value_label", "kind_label", "measure_label", "source"):
+            assert p[field], f"{name}: a point has no {field}"
+            if lang == "en":
+                assert not HAN.search(p[field]), f"{name}: {field} {p[field]!r} on an English tooltip"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_growth_chart_names_its_sources(name, lang):
+    view, spec = growth(name, lang)
+    rows = read_table("series")
+    wanted = {sid for ids in rows[rows["series"] == name]["source_ids"] for sid in ids}
+    assert wanted == set(view.source_ids)
+    line = cite(view.source_ids, lang)
+    assert line.startswith("来源" if lang == "zh" else "Source")
+    assert all(p["source"] for p in dataset(spec, point_layer(spec)))
+
+
+def test_partial_years_are_hollow_and_milestones_are_triangles():
+    view, spec = growth("trade", "en")
+    shape = point_layer(spec)["encoding"]["shape"]["scale"]
+    by_label = dict(zip(shape["domain"], shape["range"], strict=True))
+    partial = chart_view._strings("en")["kind.partial"]
+    threshold = chart_view._strings("en")["kind.threshold"]
+    value = chart_view._strings("en")["kind.value"]
+    assert by_label[partial] == charts.RING and by_label[threshold] == "triangle-up"
+    assert by_label[value] == "circle"
+    # and the legend says so, in words
+    assert partial in words_on_chart(spec) and threshold in words_on_chart(spec)
+
+
+def test_turnover_starts_on_a_log_scale_and_offers_linear():
+    view, spec = growth("turnover", "en")
+    y = point_layer(spec)["encoding"]["y"]
+    assert view.log_offered and y["scale"]["type"] == "log"
+    assert "log" in y["axis"]["title"]
+    _, linear = growth("turnover", "en", log=False)
+    assert point_layer(linear)["encoding"]["y"]["scale"]["type"] == "linear"
+
+
+def test_series_within_one_order_of_magnitude_get_no_log_choice():
+    for name in ("trade", "entities", "trains"):
+        view, spec = growth(name, "zh", log=True)
+        assert not view.log_offered
+        assert point_layer(spec)["encoding"]["y"]["scale"]["type"] == "linear"
+
+
+def test_key_events_on_a_chart_are_those_in_its_years_with_stable_numbers():
+    all_events = chart_view.events_frame("en")
+    view, spec = growth("trade", "en")
+    years = view.frame["year"]
+    inside = all_events[(all_events["year"] >= years.min()) & (all_events["year"] <= years.max())]
+    assert list(view.events["number"]) == list(inside["number"])
+    badges = [lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "circle"]
+    drawn = sorted(r["number"] for lay in badges for r in dataset(spec, lay))
+    assert drawn == sorted(inside["number"])
+
+
+def test_trains_label_the_counting_basis():
+    view, spec = growth("trains", "en")
+    colour = point_layer(spec)["encoding"]["color"]
+    assert len(colour["scale"]["domain"]) >= 3, "the trains chart must show whose count each value is"
+    assert colour["legend"] is not None
+
+
+# ---------------------------------------------------------------- the look
+
+def test_one_theme_with_projector_sizes_and_a_colour_blind_safe_palette():
+    import altair as alt
+
+    assert alt.theme.active == charts.THEME
+    config = chart_view.build_series("trade", "en").chart.to_dict()["config"]
+    assert config["axis"]["labelFontSize"] >= 13 and config["axis"]["titleFontSize"] >= 13
+    assert config["legend"]["labelFontSize"] >= 13 and config["title"]["fontSize"] >= 14
+    assert set(config["range"]["category"]) <= OKABE_ITO - {"#F0E442"}
+    # Text colours are left to Streamlit so they follow the light or dark theme.
+    assert "labelColor" not in config["axis"] and "color" not in config["title"]
+
+
+@pytest.mark.parametrize("name", chart_view.CHARTS)
+def test_charts_fill_the_width_and_use_safe_colours(name):
+    spec = (chart_view.build_timeline("zh").chart if name == "timeline"
+            else chart_view.build_series(name, "zh").chart).to_dict()
+    assert spec["width"] == "container", "a fixed width would scroll sideways on a phone"
+    colours = set(re.findall(r'"(#[0-9A-Fa-f]{6})"', json.dumps({k: v for k, v in spec.items() if k != "datasets"})))
+    colours |= {c for rows in spec.get("datasets", {}).values() for r in rows for c in r.values()
+                if isinstance(c, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", c)}
+    allowed = OKABE_ITO | {"#FFFFFF", charts.BADGE_FILL, charts.RULE_COLOR}
+    assert colours <= allowed, colours - allowed
+    assert "#F0E442" not in colours
+
+
+# ---------------------------------------------------------------- timeline
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_timeline_shows_six_generations_and_the_key_events(lang):
+    view = chart_view.build_timeline(lang)
+    spec = view.chart.to_dict()
+    assert marks(spec)[:2] == ["rect", "text"]
+    bands = dataset(spec, layers(spec)[0])
+    gens = read_table("generations")
+    assert len(bands) == len(gens) == 6
+    assert all(b["end"] > b["start"] for b in bands)
+    assert min(b["start"] for b in bands) == 1982 and max(b["end"] for b in bands) in (2025, 2026)
+    events = read_table("events")
+    badges = [lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "circle"]
+    assert sum(len(dataset(spec, lay)) for lay in badges) == len(events)
+    assert {1982, 1984, 1988, 2002, 2011, 2013, 2014, 2024, 2025} <= set(events["year"])
+    for text in words_on_chart(spec) + [spec["description"]] + [b["name"] for b in bands]:
+        assert bool(HAN.search(text)) == (lang == "zh") or text.isdigit(), text
+
+
+def test_timeline_selection_is_a_click_on_a_generation():
+    spec = chart_view.build_timeline("en", selected=3).chart.to_dict()
+    param = spec["params"][0]
+    assert param["name"] == "pick" and param["select"]["fields"] == ["generation"]
+    assert param["value"] == [{"generation": 3}]
+    assert "value" not in chart_view.build_timeline("en", selected=99).chart.to_dict()["params"][0]
+
+
+# ---------------------------------------------------------------- in the app
+
+def _render(name: str, lang: str) -> None:
+    import streamlit as st
+
+    from yiwu import chart_view
+
+    st.session_state["lang"] = lang
+    chart_view.render(name, lang)
+
+
+def _numbers(lang: str) -> None:
+    import streamlit as st
+
+    from yiwu import chart_view
+
+    st.session_state["lang"] = lang
+    chart_view.explorer(lang)
+
+
+def _chapter(chapter_id: str, lang: str) -> None:
+    import streamlit as st
+
+    from yiwu.story import render_chapter
+
+    st.session_state["lang"] = lang
+    render_chapter(chapter_id)
+
+
+def spec_of(element) -> dict:
+    return json.loads(element.proto.spec)
+
+
+def chart_blocks(chapter_id: str) -> list[str]:
+    chapter = read_chapter(chapter_id, "en")
+    blocks = list(chapter.intro) + [b for section in chapter.sections for b in section.blocks]
+    return [b.args[0] for b in blocks if b.kind == "chart" and b.args]
+
+
+STORY_CHARTS = [(cid, name) for cid in read_table("chapters").sort_values("order")["id"]
+                for name in chart_blocks(cid)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("chapter_id, name", STORY_CHARTS, ids=[f"{c}-{n}" for c, n in STORY_CHARTS])
+def test_each_chart_of_the_story_is_on_its_chapter(chapter_id, name, lang):
+    at = AppTest.from_function(_chapter, args=(chapter_id, lang), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    specs = [spec_of(c) for c in at.get("vega_lite_chart")]
+    titles = [s["title"]["text"] if isinstance(s.get("title"), dict) else s.get("title") for s in specs]
+    want = (chart_view.build_timeline(lang) if name == "timeline" else chart_view.build_series(name, lang))
+    assert want.chart.to_dict()["title"]["text"] in titles
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(("来源", "Source")) for c in captions)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_timeline_card_follows_the_link(lang):
+    at = AppTest.from_function(_render, args=("timeline", lang), default_timeout=TIMEOUT)
+    at.query_params["gen"] = "4"
+    at.run()
+    assert not at.exception, at.exception
+    cards = [s.value for s in at.subheader]
+    assert len(cards) == 1 and cards[0].startswith("4.")
+    assert spec_of(at.get("vega_lite_chart")[0])["params"][0]["value"] == [{"generation": 4}]
+    # choosing another generation updates the card and the link
+    at.segmented_control[0].set_value(2).run()
+    assert [s.value for s in at.subheader][0].startswith("2.")
+    assert at.query_params["gen"] in ("2", ["2"])
+
+
+@pytest.mark.parametrize("bad", ["abc", "99", "0", "-1", "2.5", "<script>alert(1)</script>", "", "x" * 3000])
+def test_a_hostile_generation_in_the_link_is_ignored(bad):
+    at = AppTest.from_function(_render, args=("timeline", "en"), default_timeout=TIMEOUT)
+    at.query_params["gen"] = bad
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.subheader, "no card should open for a value that is not a generation"
+    assert "gen" not in at.query_params
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_unknown_chart_name_is_a_warning_not_a_crash():
+    at = AppTest.from_function(_render, args=("nonsense", "en"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.warning and "nonsense" in at.warning[0].value
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_numbers_page_shows_chart_table_and_sources_of_the_series_in_the_link(name, lang):
+    at = AppTest.from_function(_numbers, args=(lang,), default_timeout=TIMEOUT)
+    at.query_params["series"] = name
+    at.run()
+    assert not at.exception, at.exception
+    view = chart_view.build_series(name, lang)
+    spec = spec_of(at.get("vega_lite_chart")[0])
+    assert spec["title"]["text"] == view.title
+    table = at.dataframe[0].value
+    assert len(table) == len(view.table) and list(table.columns) == list(view.table.columns)
+    source_col = "来源" if lang == "zh" else "Source"
+    assert table[source_col].str.len().min() > 0, "a value without its source"
+    assert any(c.value == cite(view.source_ids, lang) for c in at.caption)
+    assert at.get("download_button"), "the table can be downloaded"
+
+
+def test_numbers_page_falls_back_to_trade_for_an_unknown_series():
+    at = AppTest.from_function(_numbers, args=("en",), default_timeout=TIMEOUT)
+    at.query_params["series"] = "../../etc/passwd"
+    at.run()
+    assert not at.exception
+    assert spec_of(at.get("vega_lite_chart")[0])["title"]["text"] == chart_view.build_series("trade", "en").title
+    assert "series" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_downloaded_table_has_headers_in_the_readers_language(lang):
+    view = chart_view.build_series("trains", lang)
+    header = view.table.to_csv(index=False).splitlines()[0]
+    assert bool(HAN.search(header)) == (lang == "zh")
+    assert not LATIN_WORD.search(header.replace("CSV", "")) or lang == "en"
+
+
+def test_numbers_page_runs_as_a_page():
+    at = AppTest.from_file(str(ROOT / "pages" / "numbers.py"), default_timeout=TIMEOUT)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 1
