@@ -7,11 +7,11 @@ presenter notes, for the teacher's own window. The ← and → keys move.
 
 import streamlit as st
 
-from yiwu.classroom import load_notes, present_css
+from yiwu.classroom import present_css, presenter_notes
 from yiwu.i18n import current_lang, t
 from yiwu.loaders import DataError, load_chapter, load_table
 from yiwu.nav import link
-from yiwu.present import DEFAULT_MINUTES, budget, build_steps, parse_step, wants_notes
+from yiwu.present import build_steps, parse_step, wants_notes
 from yiwu.sources import cite
 from yiwu.story import fact_sources, fill_facts, render_block, show_data_error
 
@@ -41,6 +41,8 @@ def move(to: str) -> None:
     st.query_params["step"] = str(max(1, min(count, target)))
 
 
+kicker = (t("present.kicker", lang, n=step.chapter_number, title=step.chapter_title) if step.chapter_id
+          else t("present.opening", lang))
 with st.container(horizontal=True, vertical_alignment="center", gap="small", key="present-nav"):
     st.button("⇤", key="present-first", help=t("present.first", lang), shortcut="Home",
               on_click=move, args=("first",), disabled=current == 1)
@@ -51,15 +53,20 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small", key
               on_click=move, args=("next",), disabled=current == count, type="primary")
     st.button("⇥", key="present-last", help=t("present.last", lang), shortcut="End",
               on_click=move, args=("last",), disabled=current == count)
+    st.caption(kicker, width="content")
 st.progress(current / count)
 
+show_notes = wants_notes(st.query_params.get("notes"))
+if show_notes:
+    # The notes window is the teacher's own screen: notes first, slide below.
+    presenter_notes(steps, current, chapter_ids, lang)
+
 with st.container(key="present-step"):
-    if step.chapter_id:
-        st.caption(t("present.kicker", lang, n=step.chapter_number, title=step.chapter_title))
-    else:
-        st.caption(t("present.opening", lang))
     st.header(fill_facts(step.headline, lang), anchor=False)
-    text, visual = (st.columns([5, 7], gap="large") if step.visual else (st.container(), None))
+    # A chart or map sits beside the text; figure cards need the full width
+    # for their numbers, so they go underneath.
+    beside = step.visual is not None and step.visual.kind != "figures"
+    text, visual = st.columns([5, 7], gap="large") if beside else (st.container(), st.container())
     with text, st.container(key="present-lines"):
         if step.chapter_id:
             for line in step.lines:
@@ -72,36 +79,18 @@ with st.container(key="present-step"):
     if step.facts:
         with text:
             st.caption(cite(fact_sources(step.facts), lang))
-    if visual is not None:
+    if step.visual is not None:
         with visual:
             render_block(step.visual, lang)
 
-if wants_notes(st.query_params.get("notes")):
-    with st.container(border=True, key="present-notes"):
-        st.subheader("🗒️ " + t("present.notes_title", lang), anchor=False)
-        try:
-            notes = {sid: note for cid in chapter_ids for sid, note in load_notes(cid, lang).items()}
-        except DataError as err:
-            show_data_error(err, lang)
-            notes = {}
-        note = notes.get(step.section_id or "")
-        if note:
-            st.markdown(note.say)
-            st.markdown(f"**❓ {t('present.ask', lang)}:** {note.ask}")
-        elif step.chapter_id:
-            st.info(t("present.no_notes", lang))
-        plan = budget(steps, notes, current)
-        minutes = f"{note.minutes if note else DEFAULT_MINUTES:g}"
-        st.caption("⏱️ " + t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
-        if plan.estimated:
-            st.caption(t("present.time_estimated", lang, minutes=f"{DEFAULT_MINUTES:g}"))
+with st.container(horizontal=True, gap="medium", key="present-footer"):
+    if show_notes:
         link("present", lang, label=t("present.notes_hide", lang), icon="🙈", step=current)
-else:
-    with st.container(horizontal=True, gap="medium", key="present-footer"):
+    else:
         # A plain link opens a new tab: the notes go on the teacher's screen.
         st.markdown(f"[🗒️ {t('present.notes_link', lang)}](present?step={current}&lang={lang}&notes=1)",
                     width="content")
-        if step.chapter_id:
-            link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon="📖")
-        link("home", lang, label=t("present.exit", lang), icon="🏠")
-    st.caption(t("present.keys", lang))
+    if step.chapter_id:
+        link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon="📖")
+    link("home", lang, label=t("present.exit", lang), icon="🏠")
+st.caption(t("present.keys", lang))

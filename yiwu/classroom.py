@@ -14,7 +14,7 @@ import streamlit as st
 from yiwu.content import Chapter, Section
 from yiwu.i18n import t
 from yiwu.loaders import DataError, load_chapter, load_table, load_words
-from yiwu.present import Note, read_notes
+from yiwu.present import DEFAULT_MINUTES, Note, Step, budget, read_notes
 from yiwu.quiz import Quiz, answers_markdown, read_quiz
 from yiwu.sources import cite
 
@@ -238,6 +238,33 @@ def load_notes(chapter_id: str, lang: str) -> dict[str, Note]:
     return read_notes(chapter_id, lang)
 
 
+def presenter_notes(steps: list[Step], current: int, chapter_ids: list[str], lang: str) -> None:
+    """The teacher's notes for step ``current``: what to say, what to ask, the time."""
+    from yiwu.story import show_data_error
+
+    step = steps[current - 1]
+    with st.container(border=True, key="present-notes"):
+        try:
+            notes = {sid: note for cid in chapter_ids for sid, note in load_notes(cid, lang).items()}
+        except DataError as err:
+            show_data_error(err, lang)
+            notes = {}
+        note = notes.get(step.section_id or "")
+        plan = budget(steps, notes, current)
+        minutes = f"{note.minutes if note else DEFAULT_MINUTES:g}"
+        st.subheader("🗒️ " + t("present.notes_title", lang), anchor=False)
+        st.markdown("⏱️ " + t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
+        if note:
+            st.markdown(note.say)
+            st.markdown(f"**❓ {t('present.ask', lang)}** {note.ask}")
+        elif step.chapter_id:
+            st.info(t("present.no_notes", lang))
+        else:
+            st.markdown(t("present.opening_notes", lang))
+        if plan.estimated:
+            st.caption(t("present.time_estimated", lang, minutes=f"{DEFAULT_MINUTES:g}"))
+
+
 def present_css() -> str:
     """Styles for the presentation page only: no sidebar, type for the back row.
 
@@ -248,13 +275,14 @@ def present_css() -> str:
     return """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
-.st-key-present-step h2 { font-size: 2.6rem; line-height: 1.2; padding-top: 0.2rem; }
-.st-key-present-step [data-testid="stCaptionContainer"] { font-size: 1rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem !important; }
+.st-key-present-step h2 { font-size: 2.6rem; line-height: 1.2; padding-top: 0; }
+.st-key-present-nav [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 .st-key-present-lines p, .st-key-present-lines li { font-size: 1.7rem; line-height: 1.45; }
 .st-key-present-nav p { font-size: 1.3rem; }
 .st-key-present-notes p, .st-key-present-notes li { font-size: 1.15rem; }
 @media (max-width: 640px) {
+  .st-key-present-first, .st-key-present-last { display: none; }
   .st-key-present-step h2 { font-size: 1.8rem; }
   .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
 }

@@ -1,0 +1,192 @@
+"""Presentation mode in a real browser: arrow keys, the URL, a projector, a phone.
+
+Screenshots go to $SCREENSHOT_DIR when it is set (to look at them), else to a
+temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.conftest import open_page, start_server, wait_for_app
+from yiwu.loaders import read_chapter, read_strings, read_table
+from yiwu.present import build_steps
+
+CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
+HAN = re.compile(r"[\u4e00-\u9fff]")
+HEADLINE = ".st-key-present-step h2"
+
+
+def steps_for(lang: str):
+    return build_steps([read_chapter(c, lang) for c in CHAPTERS], read_strings(lang)["app.title"])
+
+
+def step_index(lang: str, section_id: str) -> int:
+    return next(s.number for s in steps_for(lang) if s.section_id == section_id)
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module", autouse=True)
+def router_started(app_url, browser):
+    # A fresh server runs a page file directly until the router's first run
+    # (a Streamlit quirk with a pages/ folder); the fresh-server test below
+    # covers that case, so the other tests start from a server that routes.
+    page = browser.new_page()
+    page.goto(f"{app_url}/?lang=en")
+    wait_for_app(page)
+    page.close()
+
+
+def url_params(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def wait_for_step(page, n: int) -> None:
+    page.wait_for_url(re.compile(rf"[?&]step={n}(&|$)"), timeout=15_000)
+    wait_for_app(page)
+
+
+def headline(page) -> str:
+    return page.locator(HEADLINE).inner_text().strip()
+
+
+def test_arrow_keys_move_between_steps_and_the_url_follows(browser_page, app_url):
+    page, steps = browser_page, steps_for("en")
+    open_page(page, app_url, "present", "en", step=3)
+    assert headline(page) == steps[2].headline
+    page.keyboard.press("ArrowRight")
+    wait_for_step(page, 4)
+    assert headline(page) == steps[3].headline
+    page.keyboard.press("ArrowRight")
+    wait_for_step(page, 5)
+    page.keyboard.press("ArrowLeft")
+    wait_for_step(page, 4)
+    page.keyboard.press("End")
+    wait_for_step(page, len(steps))
+    assert headline(page) == steps[-1].headline
+    page.keyboard.press("ArrowRight")  # nothing after the last step
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    assert url_params(page)["step"] == str(len(steps))
+    page.keyboard.press("Home")
+    wait_for_step(page, 1)
+    assert url_params(page)["lang"] == "en"
+    assert not page.requests_outside and not page.console_errors
+
+
+def test_reloading_keeps_the_step_and_the_language(browser_page, app_url):
+    page, steps = browser_page, steps_for("zh")
+    open_page(page, app_url, "present", "zh", step=7)
+    page.get_by_role("button", name=read_strings("zh")["present.next"]).click()
+    wait_for_step(page, 8)
+    page.reload()
+    wait_for_app(page)
+    assert url_params(page) | {"lang": "zh", "step": "8"} == url_params(page)
+    assert headline(page) == steps[7].headline
+
+
+def test_the_language_switch_keeps_the_step(browser_page, app_url):
+    page = browser_page
+    open_page(page, app_url, "present", "en", step=7)
+    page.get_by_role("radio", name="中文").click()
+    page.wait_for_url(re.compile(r"lang=zh"), timeout=15_000)
+    wait_for_app(page)
+    assert url_params(page)["step"] == "7"
+    assert headline(page) == steps_for("zh")[6].headline
+
+
+@pytest.mark.parametrize("raw, expected", [("999", "last"), ("-5", "1"), ("abc", "1"), ("3.7", "4"),
+                                           ("%3Cb%3Ehi%3C%2Fb%3E", "1"), ("9" * 2000, "last")])
+def test_a_bad_step_in_a_link_lands_on_a_real_step(browser_page, app_url, raw, expected):
+    page, count = browser_page, len(steps_for("en"))
+    open_page(page, app_url, "present", "en", step=raw)
+    want = str(count) if expected == "last" else expected
+    wait_for_step(page, int(want))
+    main = page.inner_text('[data-testid="stMain"]')
+    assert "<b>hi" not in main and "abc" not in main and "9" * 30 not in main
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_notes_show_only_in_the_teachers_window(browser_page, app_url):
+    page, strings = browser_page, read_strings("en")
+    open_page(page, app_url, "present", "en", step=4)
+    assert page.locator(".st-key-present-notes").count() == 0
+    open_page(page, app_url, "present", "en", step=4, notes=1)
+    notes = page.locator(".st-key-present-notes")
+    assert notes.count() == 1
+    assert strings["present.ask"] in notes.inner_text()
+    assert re.search(r"\d+ of \d+ min", notes.inner_text()), "the running time budget is missing"
+    page.keyboard.press("ArrowRight")
+    wait_for_step(page, 5)
+    assert url_params(page).get("notes") == "1", "moving on closed the notes"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("section", ["four-permissions", "six-markets", "digital-trade-center"])
+def test_a_step_reads_from_the_back_of_the_room(browser_page, app_url, shots, lang, section):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    n = step_index(lang, section)
+    open_page(page, app_url, "present", lang, step=n)
+    page.wait_for_timeout(800)  # charts settle
+    page.screenshot(path=str(shots / f"present-{lang}-{section}-1280x720.png"))
+    px = page.evaluate("""() => {
+        const size = s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize);
+        return {h: size('.st-key-present-step h2'), p: size('.st-key-present-lines p'),
+                body: parseFloat(getComputedStyle(document.body).fontSize)};
+    }""")
+    assert px["h"] >= 2.3 * px["body"] and px["h"] >= 38, f"headline only {px['h']}px"
+    assert px["p"] >= 1.5 * px["body"] and px["p"] >= 24, f"lines only {px['p']}px"
+    # Everything that makes the step is on screen without scrolling.
+    for selector in (".st-key-present-nav", HEADLINE, ".st-key-present-lines p"):
+        box = page.locator(selector).first.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 720, f"{selector} is off screen"
+    assert f"{n} / {len(steps_for(lang))}" in page.locator(".st-key-present-nav").inner_text()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible(), "the sidebar takes room on a projector"
+    assert page.get_by_role("radio", name="English").is_visible(), "no language switch"
+    if lang == "zh":
+        assert HAN.search(headline(page))
+    assert not page.requests_outside and not page.console_errors
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_step_fits_a_phone(phone_page, app_url, shots, lang):
+    page = phone_page
+    open_page(page, app_url, "present", lang, step=step_index(lang, "six-markets"))
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(shots / f"present-{lang}-six-markets-390.png"))
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the step is {overflow}px wider than the phone"
+    assert page.locator(".st-key-present-next button").is_visible()
+    assert page.locator(".st-key-present-next button").bounding_box()["y"] < 844
+
+
+@pytest.mark.xfail(strict=True, reason="with a pages/ folder beside streamlit_app.py, a fresh Streamlit server runs "
+                   "pages/present.py directly (MPA v1) until the router's first run: no language switch, no "
+                   "navigation. Fix in the router (rename pages/), then remove this mark.")
+def test_a_shared_link_is_routed_even_on_a_fresh_server(browser):
+    proc, url = start_server()
+    try:
+        page = browser.new_page()
+        page.goto(f"{url}/present?step=7&lang=zh")
+        wait_for_app(page)
+        assert headline(page) == steps_for("zh")[6].headline
+        assert page.get_by_role("radio", name="English").count() == 1, "no language switch on a fresh server"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
