@@ -7,7 +7,7 @@ presenter notes, for the teacher's own window. The ← and → keys move.
 
 import streamlit as st
 
-from yiwu.classroom import present_css, presenter_notes
+from yiwu.classroom import present_css, presenter_notes, terms_row
 from yiwu.i18n import current_lang, t
 from yiwu.loaders import DataError, load_chapter, load_table
 from yiwu.nav import link
@@ -76,9 +76,12 @@ with st.container(key="present-step"):
             half = (len(step.lines) + 1) // 2
             for col, lines in zip(st.columns(2), (step.lines[:half], step.lines[half:]), strict=True):
                 col.markdown("\n".join(lines))
-    if step.facts:
-        with text:
+    with text:
+        if step.facts:
             st.caption(cite(fact_sources(step.facts), lang))
+        # Key terms on the slide open their explanation, as in the chapters.
+        if step.chapter_id:
+            terms_row(" ".join((step.headline, *step.lines)), lang, key="present-terms")
     if step.visual is not None:
         with visual:
             render_block(step.visual, lang)

@@ -239,3 +239,15 @@ def test_every_step_renders_in_both_languages():
                 assert headline(at) == steps[n - 1].headline
             charts = len(at.get("vega_lite_chart")) + len(at.get("deck_gl_json_chart"))
             assert charts <= 1, f"step {n} shows {charts} charts or maps"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_key_term_on_a_step_opens_its_explanation(lang):
+    from yiwu.loaders import read_words
+
+    term = read_words("glossary", lang)["four-permits"]
+    n = next(s.number for s in steps_for(lang) if s.section_id == "four-permissions")
+    at = open_present(lang, step=str(n))
+    labels = [p.proto.popover.label for p in at.get("popover")]
+    assert "📖 " + term["term"] in labels
+    assert any(term["short"] in p.markdown[0].value for p in at.get("popover"))

@@ -59,16 +59,21 @@ def terms_in(text: str, glossary: dict[str, dict]) -> list[str]:
 
 def after_section(section: Section, lang: str) -> None:
     """The key terms used in a section, as one row of small popovers under it."""
+    terms_row(section_text(section), lang, key=f"terms-{section.id}")
+
+
+def terms_row(text: str, lang: str, key: str) -> None:
+    """One row of popovers ("📖 四个允许") for the glossary terms found in ``text``."""
     try:
         glossary = load_words("glossary", lang)
     except DataError:
         # The glossary chapter shows the error in full; repeating it under
         # every section would bury the story.
         return
-    ids = terms_in(section_text(section), glossary)
+    ids = terms_in(text, glossary)
     if not ids:
         return
-    with st.container(horizontal=True, gap="small", key=f"terms-{section.id}"):
+    with st.container(horizontal=True, gap="small", key=key):
         for term_id in ids:
             entry = glossary[term_id]
             with st.popover("📖 " + entry["term"], help=t("terms.label", lang)):
