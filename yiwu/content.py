@@ -9,10 +9,9 @@ Markdown. ``{{fact:id}}`` inside text stands for a figure from ``facts.csv``.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomllib
 
 from yiwu.loaders import DataError
 

@@ -51,7 +51,7 @@ def figures_block(args: tuple[str, ...], lang: str) -> None:
     # One st.columns per row, so a phone (where columns stack) keeps the order.
     for start in range(0, len(args), per_row):
         cols = st.columns(per_row)
-        for col, fid in zip(cols, args[start:start + per_row]):
+        for col, fid in zip(cols, args[start:start + per_row], strict=False):
             with col.container(border=True, height="stretch"):
                 row = fact(fid)
                 st.metric(labels[fid]["label"], fmt_value(row["value"], row["unit"], row["qualifier"], lang))
@@ -143,17 +143,21 @@ BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
 
 
 def render_block(block: Block, lang: str) -> None:
-    if block.kind == "md":
-        st.markdown(fill_facts(block.text, lang))
-        return
     try:
-        BLOCKS[block.kind](block.args, lang)
+        if block.kind == "md":
+            st.markdown(fill_facts(block.text, lang))
+        else:
+            BLOCKS[block.kind](block.args, lang)
     except DataError as err:
         show_data_error(err, lang)
 
 
 def render_section(section: Section, lang: str) -> None:
-    st.header(fill_facts(section.title, lang), anchor=section.id, divider="gray")
+    try:
+        title = fill_facts(section.title, lang)
+    except DataError:
+        title = FACT.sub("…", section.title)
+    st.header(title, anchor=section.id, divider="gray")
     for block in section.blocks:
         render_block(block, lang)
     if section.facts:
