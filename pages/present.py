@@ -10,11 +10,12 @@ import streamlit as st
 from yiwu.classroom import present_css, presenter_notes, terms_row
 from yiwu.i18n import current_lang, t
 from yiwu.loaders import DataError, load_chapter, load_table
-from yiwu.nav import link
+from yiwu.nav import leave_legacy_mpa, link
 from yiwu.present import build_steps, parse_step, wants_notes
 from yiwu.sources import cite
 from yiwu.story import fact_sources, fill_facts, render_block, show_data_error
 
+leave_legacy_mpa()  # a shared link may be the first visit after the server starts
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 st.html(present_css())
 lang = current_lang()

@@ -38,17 +38,6 @@ def shots(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module", autouse=True)
-def router_started(app_url, browser):
-    # A fresh server runs a page file directly until the router's first run
-    # (a Streamlit quirk with a pages/ folder); the fresh-server test below
-    # covers that case, so the other tests start from a server that routes.
-    page = browser.new_page()
-    page.goto(f"{app_url}/?lang=en")
-    wait_for_app(page)
-    page.close()
-
-
 def url_params(page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
 
@@ -173,10 +162,9 @@ def test_a_step_fits_a_phone(phone_page, app_url, shots, lang):
     assert page.locator(".st-key-present-next button").bounding_box()["y"] < 844
 
 
-@pytest.mark.xfail(strict=True, reason="with a pages/ folder beside streamlit_app.py, a fresh Streamlit server runs "
-                   "pages/present.py directly (MPA v1) until the router's first run: no language switch, no "
-                   "navigation. Fix in the router (rename pages/), then remove this mark.")
 def test_a_shared_link_is_routed_even_on_a_fresh_server(browser):
+    # A teacher's link is often the first visit after the app wakes up; with a
+    # pages/ folder, Streamlit would run the page without the router then.
     proc, url = start_server()
     try:
         page = browser.new_page()
