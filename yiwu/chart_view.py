@@ -183,13 +183,13 @@ def build_series(name: str, lang: str, log: bool | None = None) -> SeriesView:
         "kind_domain": [s[f"kind.{k}"] for k in kinds],
     }
     first, last = frame["period_label"].iloc[0], frame["period_label"].iloc[-1]
-    alt_text = s["alt"].format(title=words["title"], n=len(frame), start=first, end=last, unit=unit)
+    sentences = [s["alt"].format(title=words["title"], n=len(frame), start=first, end=last, unit=unit)]
     if set(kinds) - {"value"}:
-        alt_text += " " + s["alt_partial"]
-    segments = charts.line_segments(frame, "", "gap")
-    if (segments["gap"] == "gap").any():
-        alt_text += " " + s["alt_gap"]
-    alt_text += " " + words["takeaway"]
+        sentences.append(s["alt_partial"])
+    if (charts.line_segments(frame, "", "gap")["gap"] == "gap").any():
+        sentences.append(s["alt_gap"])
+    sentences.append(words["takeaway"])
+    alt_text = ("" if lang == "zh" else " ").join(sentences)
     labels["description"] = alt_text
     chart = charts.growth_chart(frame, events, labels, log=log)
     source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))

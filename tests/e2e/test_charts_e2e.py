@@ -1,0 +1,111 @@
+"""Charts in a real browser: drawn, in the reader's language, clickable, phone-sized."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import open_page, wait_for_app
+from yiwu import chart_view
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+CHART = '[data-testid="stVegaLiteChart"]'
+
+
+def wait_for_charts(page, count: int = 1) -> None:
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{CHART} svg, {CHART} canvas').length >= {count}", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
+def dismiss_dialogs(page) -> None:
+    # Streamlit may greet a first visit to a chapter URL with a "page not found"
+    # notice (the router then shows the right page); it would swallow clicks.
+    if page.locator('[role="dialog"]').count():
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+
+
+def assert_charts_healthy(page, lang: str) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert not page.requests_outside, f"requests left the machine: {page.requests_outside}"
+    assert not page.console_errors, page.console_errors
+    for chart in page.locator(CHART).all():
+        box = chart.bounding_box()
+        assert box["width"] > 250 and box["height"] > 150, f"a chart drawn at {box}"
+        drawn = chart.locator("svg text").all_text_contents() or [chart.get_attribute("aria-label") or ""]
+        words = " ".join(drawn)
+        assert words.strip(), "a chart with no words"
+        if lang == "zh":
+            assert HAN.search(words), f"a Chinese page with a chart in another language: {words[:200]}"
+        else:
+            assert not HAN.search(words), f"Chinese on an English chart: {words[:200]}"
+        assert chart.get_attribute("aria-label"), "a chart without a text alternative"
+
+
+def card_titles(page) -> list[str]:
+    return page.locator('[data-testid="stMain"] h3').all_inner_texts()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_timeline_is_drawn_on_the_generations_chapter(browser_page, app_url, lang):
+    open_page(browser_page, app_url, "generations", lang)
+    wait_for_charts(browser_page)
+    assert_charts_healthy(browser_page, lang)
+    title = chart_view.build_timeline(lang).chart.to_dict()["title"]["text"]
+    assert title in " ".join(browser_page.locator(f"{CHART} svg text").all_text_contents())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_numbers_page_draws_every_series(browser_page, app_url, lang):
+    for name in chart_view.SERIES:
+        open_page(browser_page, app_url, "numbers", lang, series=name)
+        wait_for_charts(browser_page)
+        assert_charts_healthy(browser_page, lang)
+        title = chart_view.build_series(name, lang).title
+        assert title in " ".join(browser_page.locator(f"{CHART} svg text").all_text_contents()), name
+        assert f"series={name}" in browser_page.url
+        assert browser_page.locator('[data-testid="stDataFrame"]').count() == 1
+        assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 1
+
+
+def test_a_shared_link_opens_the_same_generation_and_a_click_changes_it(browser_page, app_url):
+    open_page(browser_page, app_url, "generations", "en", gen=3)
+    wait_for_charts(browser_page)
+    dismiss_dialogs(browser_page)
+    assert card_titles(browser_page)[0].startswith("3. 1986")
+    assert "gen=3" in browser_page.url
+    # Click the wide fifth band (2002-2025 on a 1982-2026 axis: right of the middle).
+    box = browser_page.locator(CHART).first.bounding_box()
+    browser_page.mouse.click(box["x"] + box["width"] * 0.72, box["y"] + box["height"] * 0.62)
+    browser_page.wait_for_url(re.compile(r"gen=5"), timeout=15_000)
+    wait_for_app(browser_page)
+    assert card_titles(browser_page)[0].startswith("5. 2002")
+    # The picker below the chart does the same.
+    browser_page.get_by_role("radio", name="2 · 1984").click()
+    browser_page.wait_for_url(re.compile(r"gen=2"), timeout=15_000)
+    wait_for_app(browser_page)
+    assert card_titles(browser_page)[0].startswith("2. 1984")
+
+
+@pytest.mark.parametrize("bad", ["9", "abc", "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"])
+def test_a_hostile_generation_in_the_link_is_dropped(browser_page, app_url, bad):
+    open_page(browser_page, app_url, "generations", "zh", gen=bad)
+    wait_for_charts(browser_page)
+    assert_charts_healthy(browser_page, "zh")
+    assert "gen=" not in browser_page.url
+    assert browser_page.locator("img[src=x]").count() == 0
+
+
+@pytest.mark.parametrize("path", ["generations", "numbers?series=turnover"])
+def test_charts_fit_a_phone(phone_page, app_url, path):
+    page_path, _, query = path.partition("?")
+    params = dict([query.split("=")]) if query else {}
+    open_page(phone_page, app_url, page_path, "zh", **params)
+    wait_for_charts(phone_page)
+    assert_charts_healthy(phone_page, "zh")
+    overflow = phone_page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{path}: {overflow}px of sideways scrolling on a 390px phone"
+    for chart in phone_page.locator(CHART).all():
+        assert chart.bounding_box()["width"] <= 390
