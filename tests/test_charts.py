@@ -263,7 +263,7 @@ def test_charts_fill_the_width_and_use_safe_colours(name):
     colours = set(re.findall(r'"(#[0-9A-Fa-f]{6})"', json.dumps({k: v for k, v in spec.items() if k != "datasets"})))
     colours |= {c for rows in spec.get("datasets", {}).values() for r in rows for c in r.values()
                 if isinstance(c, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", c)}
-    allowed = OKABE_ITO | {"#FFFFFF", charts.BADGE_FILL, charts.RULE_COLOR}
+    allowed = OKABE_ITO | {"#FFFFFF", charts.BADGE_FILL, charts.RULE_COLOR} | set(charts.GEN_TINTS.values())
     assert colours <= allowed, colours - allowed
     assert "#F0E442" not in colours
 
@@ -294,6 +294,15 @@ def test_timeline_selection_is_a_click_on_a_generation():
     assert param["name"] == "pick" and param["select"]["fields"] == ["generation"]
     assert param["value"] == [{"generation": 3}]
     assert "value" not in chart_view.build_timeline("en", selected=99).chart.to_dict()["params"][0]
+
+
+def test_the_chosen_generation_stands_out():
+    spec = chart_view.build_timeline("zh", selected=3).chart.to_dict()
+    bands = {b["generation"]: b["fill"] for b in dataset(spec, layers(spec)[0])}
+    assert bands[3] == charts.GEN_COLORS[3]
+    assert all(fill == charts.GEN_TINTS[n] for n, fill in bands.items() if n != 3)
+    plain = chart_view.build_timeline("zh").chart.to_dict()
+    assert {b["fill"] for b in dataset(plain, layers(plain)[0])} == set(charts.GEN_COLORS.values())
 
 
 # ---------------------------------------------------------------- in the app

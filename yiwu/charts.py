@@ -24,6 +24,17 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#0
 # One colour per market generation, and the ink that reads on it (contrast ≥ 4.5).
 GEN_COLORS = {1: "#E69F00", 2: "#56B4E9", 3: "#009E73", 4: "#0072B2", 5: "#D55E00", 6: "#CC79A7"}
 GEN_INK = {1: "#000000", 2: "#000000", 3: "#000000", 4: "#FFFFFF", 5: "#000000", 6: "#000000"}
+
+
+def tint(color: str, share: float = 0.55) -> str:
+    """``color`` mixed with white: an opaque pale version that reads on light and dark pages."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * share):02X}" for c in rgb)
+
+
+# When one generation is chosen the others turn pale (opaque, so black ink stays
+# readable on a dark page too, which fading with opacity would not allow).
+GEN_TINTS = {n: tint(c) for n, c in GEN_COLORS.items()}
 # Event badges: a mid-dark grey with a white ring shows on light and dark pages.
 BADGE_FILL = "#555555"
 RULE_COLOR = "#888888"
@@ -253,8 +264,9 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
     """
     g = gens.copy()
     g["mid"] = (g["start"] + g["end"]) / 2
-    g["fill"] = g["generation"].map(GEN_COLORS)
-    g["ink"] = g["generation"].map(GEN_INK)
+    chosen = g["generation"] == selected if selected is not None else pd.Series(True, index=g.index)
+    g["fill"] = [GEN_COLORS[n] if on else GEN_TINTS[n] for n, on in zip(g["generation"], chosen, strict=True)]
+    g["ink"] = [GEN_INK[n] if on else "#000000" for n, on in zip(g["generation"], chosen, strict=True)]
     g["number"] = g["generation"].astype(str)
     lo = int(g["start"].min())
     hi = int(g["end"].max())
@@ -275,12 +287,10 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
         x=alt.X("start:Q", scale=x_scale, axis=x_axis), x2="end:Q",
         y=alt.value(_BAND_TOP), y2=alt.value(_BAND_BOTTOM),
         color=alt.Color("fill:N", scale=None),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
         tooltip=tooltip).add_params(pick)
     numbers = base.mark_text(fontSize=16, fontWeight="bold", baseline="middle", cursor="pointer").encode(
         x="mid:Q", y=alt.value((_BAND_TOP + _BAND_BOTTOM) / 2), text="number:N",
         color=alt.Color("ink:N", scale=None),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.75)),
         tooltip=tooltip)
     layers = [bands, numbers] + _event_layers(events, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
                                                   lane_step=24)
