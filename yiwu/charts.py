@@ -152,6 +152,23 @@ def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: f
 
 # ---------------------------------------------------------------- growth charts
 
+class LegendStack:
+    """Legends placed one under another below the plot (Vega puts them side by side)."""
+
+    # Measured in the browser: a row of point symbols takes 29 px, a row of line
+    # symbols 19 px, a title 24 px (at the theme's 14 px labels).
+    ROW, LINE_ROW, TITLE, GAP = 30, 20, 24, 12
+
+    def __init__(self, top: float):
+        self.y = top
+
+    def add(self, title: str, entries: int, lines: bool = False, **kwargs) -> alt.Legend:
+        legend = alt.Legend(title=title, orient="none", legendX=0, legendY=self.y, direction="vertical",
+                            **kwargs)
+        self.y += self.TITLE + (self.LINE_ROW if lines else self.ROW) * entries + self.GAP
+        return legend
+
+
 def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
     """The line of each measure, cut into segments between consecutive full-year values.
 
@@ -224,26 +241,34 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     base = alt.Chart(data)
 
     # A legend that would have one entry says nothing the title does not.
-    color_legend = alt.Legend(title=labels["measure_title"]) if len(measures) > 1 else None
-    kind_legend = (alt.Legend(title=labels["kind_title"], symbolFillColor=RULE_COLOR, symbolStrokeColor=RULE_COLOR)
-                   if len(kinds) > 1 else None)
-    color = alt.Color("measure_label:N", scale=colors, title=labels["measure_title"], legend=color_legend)
     segments = line_segments(data, labels["line.yearly"], labels["line.gap"])
     has_gap = bool(len(segments)) and (segments["gap"] == labels["line.gap"]).any()
+    # The legends are stacked under the plot, one below the other, so that they
+    # fit a phone (side by side they would be cut off). A legend with one entry
+    # says nothing the title does not, so it is left out.
+    stack = LegendStack(top=height + 52)
+    color_legend = stack.add(labels["measure_title"], len(measures)) if len(measures) > 1 else None
+    kind_legend = (stack.add(labels["kind_title"], len(kinds), symbolFillColor=RULE_COLOR,
+                             symbolStrokeColor=RULE_COLOR) if len(kinds) > 1 else None)
+    dash_legend = (stack.add(labels["line.title"], 2, lines=True, symbolStrokeColor=RULE_COLOR,
+                             symbolStrokeWidth=2.5)
+                   if has_gap else None)
+    color = alt.Color("measure_label:N", scale=colors, title=labels["measure_title"], legend=color_legend)
     dash = alt.StrokeDash("gap:N", title=labels["line.title"],
                           scale=alt.Scale(domain=[labels["line.yearly"], labels["line.gap"]], range=[[1, 0], [5, 5]]),
-                          legend=alt.Legend(title=labels["line.title"], symbolStrokeColor=RULE_COLOR,
-                                            symbolStrokeWidth=2.5) if has_gap else None)
+                          legend=dash_legend)
     line = alt.Chart(segments).mark_line().encode(x=x, y=y, color=color, strokeDash=dash, detail="segment:N")
     points = base.mark_point(filled=True, opacity=1, size=150).encode(
         x=x, y=y, color=color,
         shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
         tooltip=tooltip)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
-    # fit-x: the height is the plot's own, whatever room the legends take below it.
+    # fit-x: the height is the plot's own. Legends placed by hand do not count
+    # towards the chart's size, so the bottom padding makes room for them.
     return alt.layer(*layers).properties(
         title=alt.Title(labels["title"]), width="container", height=height,
-        description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        padding={"left": 5, "right": 5, "top": 5, "bottom": max(stack.y - height - 40, 5)})
 
 
 # ---------------------------------------------------------------- timeline
