@@ -87,7 +87,8 @@ class SeriesView:
     events: pd.DataFrame
     title: str
     takeaway: str
-    alt: str
+    alt: str  # the accessible name: what the chart shows and its takeaway
+    described: str  # the visible text alternative under the chart (without the takeaway)
     source_ids: list[str]
     log_offered: bool
     log: bool
@@ -188,13 +189,15 @@ def build_series(name: str, lang: str, log: bool | None = None) -> SeriesView:
         sentences.append(s["alt_partial"])
     if (charts.line_segments(frame, "", "gap")["gap"] == "gap").any():
         sentences.append(s["alt_gap"])
-    sentences.append(words["takeaway"])
-    alt_text = ("" if lang == "zh" else " ").join(sentences)
+    sep = "" if lang == "zh" else " "
+    described = sep.join(sentences)  # what the chart shows; the takeaway is already on screen
+    alt_text = sep.join(sentences + [words["takeaway"]])
     labels["description"] = alt_text
     chart = charts.growth_chart(frame, events, labels, log=log)
     source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))
     return SeriesView(name=name, chart=chart, frame=frame, table=series_table(frame, lang), events=events,
-                      title=words["title"], takeaway=words["takeaway"], alt=alt_text, source_ids=source_ids,
+                      title=words["title"], takeaway=words["takeaway"], alt=alt_text, described=described,
+                      source_ids=source_ids,
                       log_offered=offered, log=log)
 
 
@@ -291,13 +294,13 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     st.caption(cite(view.source_ids, lang))
     _events_list(view.events, lang)
     s = _strings(lang)
+    st.caption(view.described)
     if explorer:
         st.subheader(s["numbers.table"], anchor=False)
         _table(view.table)
         st.download_button(s["download"], view.table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
     else:
-        st.caption(view.alt)
         with st.expander(s["table"]):
             _table(view.table)
 
