@@ -8,12 +8,15 @@ import streamlit as st
 
 from yiwu import ASSETS
 from yiwu.i18n import language_picker, resolve_lang
-from yiwu.nav import navigation
+from yiwu.nav import close_stale_page_not_found, in_legacy_mpa, navigation
 
 # No page_title: each st.Page's translated title names the browser tab.
 st.set_page_config(page_icon="🛒", layout="centered")
 st.html(ASSETS / "app.css")
 lang = resolve_lang()
+first_session = in_legacy_mpa()
 page = navigation(lang)
+if first_session and page.url_path:
+    close_stale_page_not_found()
 language_picker(lang)
 page.run()

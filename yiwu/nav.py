@@ -30,6 +30,42 @@ def leave_legacy_mpa() -> None:
         st.rerun()
 
 
+def in_legacy_mpa() -> bool:
+    """True only in the first session after the server starts (see below)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(PagesManager.uses_pages_directory)
+
+
+# In that first session Streamlit's legacy mode has already told the browser
+# "Page not found" for a chapter's address (chapters are not files in pages/),
+# although the router then shows the right chapter. This closes that stale
+# dialog. It runs in a same-origin iframe and fetches nothing.
+_CLOSE_STALE_DIALOG = """<script>
+(function () {
+  const doc = window.parent.document;
+  let tries = 0;
+  const timer = setInterval(function () {
+    const dialog = Array.from(doc.querySelectorAll('[role="dialog"]'))
+      .find(function (d) { return d.innerText.indexOf("Page not found") !== -1; });
+    if (dialog) {
+      const close = dialog.querySelector('button[aria-label="Close"]');
+      if (close) { close.click(); } else {
+        doc.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
+      }
+    }
+    if (dialog || ++tries > 50) { clearInterval(timer); }
+  }, 100);
+})();
+</script>"""
+
+
+def close_stale_page_not_found() -> None:
+    import streamlit.components.v1 as components
+
+    components.html(_CLOSE_STALE_DIALOG, height=0)
+
+
 def _chapter_runner(chapter_id: str):
     def run() -> None:
         from yiwu.story import render_chapter

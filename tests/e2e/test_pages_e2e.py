@@ -54,7 +54,7 @@ def test_switching_language_keeps_the_page(browser_page, app_url):
     open_page(browser_page, app_url, "generations", "zh")
     zh_title = read_chapter("generations", "zh").title
     assert zh_title in main_text(browser_page)
-    browser_page.get_by_role("button", name="English").first.click()
+    browser_page.get_by_role("radio", name="English").first.click()
     wait_for_app(browser_page)
     assert "/generations" in browser_page.url and "lang=en" in browser_page.url
     assert read_chapter("generations", "en").title in main_text(browser_page)
