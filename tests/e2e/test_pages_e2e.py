@@ -23,6 +23,14 @@ def assert_healthy(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
     assert not page.requests_outside, f"requests left the machine: {page.requests_outside}"
     assert not page.console_errors, page.console_errors
+    undrawn = page.evaluate("""() => {
+        const out = [];
+        document.querySelectorAll('[data-testid="stVegaLiteChart"]').forEach((c, i) => {
+            if (!c.querySelector('svg, canvas')) out.push('chart ' + i); });
+        document.querySelectorAll('[data-testid="stDeckGlJsonChart"]').forEach((c, i) => {
+            if (!c.querySelector('canvas')) out.push('map ' + i); });
+        return out; }""")
+    assert not undrawn, f"not drawn: {undrawn}"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
