@@ -63,7 +63,7 @@ def mend_antimeridian(ring: list[tuple[float, float]]) -> list[tuple[float, floa
     """A ring without jumps across ±180°, or None for a ring around a pole."""
     out = [ring[0]]
     offset = 0.0
-    for (lon0, _), (lon1, lat1) in zip(ring, ring[1:]):
+    for (lon0, _), (lon1, lat1) in zip(ring, ring[1:], strict=False):
         step = lon1 - lon0
         if step > 180:
             offset -= 360

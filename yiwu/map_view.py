@@ -1,11 +1,281 @@
-"""Maps placed in the story: map, legend, source line, text alternative."""
+"""Maps placed in the story: controls, map, card, legend, notes, text alternative.
+
+``{{ map: world }}`` shows the trade-route map (rail lines of 义新欧, sea lanes
+from Ningbo-Zhoushan, overseas hubs, traders' stories) with a year slider,
+layer switches and a card for the route or place the reader picks, on the map
+or in a select box (which also works by keyboard and on phones).
+``{{ map: markets }}`` shows Yiwu's six market generations.
+
+The decks themselves are built by the pure functions in :mod:`yiwu.maps`.
+"""
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import streamlit as st
 
-from yiwu.i18n import t
+from yiwu import maps
+from yiwu.content import FACT
+from yiwu.i18n import fmt_number, t
+from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words
+from yiwu.sources import cite
+
+YEARS = (1982, 2025)
+HEIGHT = {name: view["height"] for name, view in maps.VIEWS.items()}
+_PHONE = re.compile(r"Mobi|Android|iPhone|iPod", re.IGNORECASE)
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The ``map.*`` strings of a language, without the prefix."""
+    return {k[4:]: v for k, v in load_strings(lang).items() if k.startswith("map.")}
+
+
+def _plain_facts(text: str, lang: str) -> str:
+    """``{{fact:id}}`` replaced by the figure as plain text (tooltips cannot show Markdown)."""
+    from yiwu.story import fact_text
+
+    return FACT.sub(lambda m: fact_text(m["id"], lang), text)
+
+
+def _filled(words: dict[str, dict], lang: str) -> dict[str, dict]:
+    return {k: {f: _plain_facts(v, lang) if isinstance(v, str) else v for f, v in fields.items()}
+            for k, fields in words.items()}
+
+
+def check(routes: pd.DataFrame, places: pd.DataFrame) -> None:
+    """Cross-checks between the two tables; a mistake names the file, row and column."""
+    kinds = dict(zip(places["id"], places["kind"], strict=True))
+    for p in places.to_dict("records"):
+        path, row = DATA / "places.csv", p["_row"]
+        if (p["illustrative"] == "yes") != (p["kind"] == "shape"):
+            raise DataError(path, "only a “shape” place is illustrative, and every one is", row, "illustrative")
+        if p["illustrative"] == "no" and not len(p["source_ids"] or ()):
+            raise DataError(path, "a place on the map with no source", row, "source_ids")
+    for r in routes.to_dict("records"):
+        path, row = DATA / "routes.csv", r["_row"]
+        points = maps.split_ids(r["waypoints"])
+        for pid in points:
+            if pid not in kinds:
+                raise DataError(path, f"unknown place “{pid}” (see data/places.csv)", row, "waypoints")
+        if len(points) < 2:
+            raise DataError(path, "a route needs at least two waypoints", row, "waypoints")
+        for col in ("via", "transfer"):
+            for pid in maps.split_ids(r[col]):
+                if pid not in points:
+                    raise DataError(path, f"“{pid}” is not one of the route's waypoints", row, col)
+                if kinds[pid] == "shape":
+                    raise DataError(path, f"“{pid}” is an illustrative point, not a documented stop", row, col)
+        for end in (points[0], points[-1]):
+            if kinds[end] == "shape":
+                raise DataError(path, f"the route ends at an illustrative point “{end}”", row, "waypoints")
+        if r["first_run"] and int(str(r["first_run"])[:4]) != int(r["since"]):
+            raise DataError(path, "“since” must be the year of the first run", row, "since")
+
+
+@st.cache_data(show_spinner=False)
+def world_frames(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Routes and places with every text in ``lang``: what :func:`maps.world_deck` draws."""
+    routes, places = load_table("routes").copy(), load_table("places").copy()
+    check(routes, places)
+    words = labels(lang)
+    route_words = _filled(load_words("routes", lang), lang)
+    place_words = _filled(load_words("places", lang), lang)
+    routes["source"] = [cite(ids, lang) for ids in routes["source_ids"]]
+    places["source"] = [cite(ids, lang) if len(ids) else "" for ids in places["source_ids"]]
+    info = maps.route_info(routes, places, route_words, place_words, words, lang)
+    info["load"] = [
+        "" if pd.isna(n) else words[f"load.{u}"].format(n=fmt_number(n, lang, big=False))
+        for n, u in zip(routes["load"], routes["load_unit"], strict=True)
+    ]
+    info["source_ids"] = list(routes["source_ids"])
+    return info, maps.place_info(places, place_words, words, lang)
+
+
+def _view() -> str:
+    """Phones get a wider initial view, so Yiwu, Europe and Africa all fit on 360 px."""
+    try:
+        agent = st.context.headers.get("User-Agent", "")
+    except Exception:  # no browser (AppTest, scripts)
+        agent = ""
+    return "phone" if _PHONE.search(agent or "") else "wide"
+
+
+def _swatch(kind: str, color: str, text: str) -> str:
+    if kind == "line":
+        mark = f'<span style="display:inline-block;width:26px;border-top:3px solid {color};vertical-align:middle"></span>'
+    elif kind in ("dash", "dots"):
+        style = "dashed" if kind == "dash" else "dotted"
+        mark = f'<span style="display:inline-block;width:26px;border-top:3px {style} {color};vertical-align:middle"></span>'
+    elif kind == "ring":
+        mark = (f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
+                f'border:2px solid {color};background:#fff;vertical-align:middle"></span>')
+    else:
+        size = 16 if kind == "big" else 12
+        mark = (f'<span style="display:inline-block;width:{size}px;height:{size}px;border-radius:50%;'
+                f'background:{color};border:2px solid #fff;vertical-align:middle"></span>')
+    return f'<span style="white-space:nowrap;margin-right:1em">{mark} {text}</span>'
+
+
+def _legend(words: dict[str, str], layers: set[str]) -> None:
+    hexes = {name: "#" + "".join(f"{c:02X}" for c in rgb) for name, rgb in
+             (("rail", maps.RAIL), ("sea", maps.SEA), ("hub", maps.HUB), ("story", maps.STORY))}
+    items = [_swatch("big", "#141414", words["legend.yiwu"])]
+    if "rail" in layers:
+        items += [_swatch("line", hexes["rail"], words["legend.rail"]),
+                  _swatch("ring", hexes["rail"], words["legend.border"])]
+    if "sea" in layers:
+        items += [_swatch("dash", hexes["sea"], words["legend.sea"]), _swatch("dots", hexes["sea"], words["legend.road"])]
+    if "markets" in layers:
+        items.append(_swatch("dot", hexes["hub"], words["legend.hub"]))
+    if "stories" in layers:
+        items.append(_swatch("dot", hexes["story"], words["legend.story"]))
+    st.markdown('<div style="line-height:2;font-size:0.9em">' + " ".join(items) + "</div>",
+                unsafe_allow_html=True)
+
+
+def _picked(state) -> str | None:
+    """The id of the route or place picked on the map, if any."""
+    try:
+        objects = state["selection"]["objects"]
+    except (KeyError, TypeError):
+        return None
+    for items in objects.values():
+        for obj in items or []:
+            if isinstance(obj, dict) and obj.get("id"):
+                return str(obj["id"])
+    return None
+
+
+def _card_route(r: pd.Series, words: dict[str, str], lang: str) -> None:
+    unknown = words["card.unknown"]
+    colon = "：" if lang == "zh" else ": "
+
+    def field(name: str, value: str) -> str:
+        # The colon stays outside the bold run, so Markdown renders it in Chinese too.
+        return f"**{words['card.' + name]}**{colon}{value}"
+
+    lines = []
+    if r["first_run"]:
+        when = field("first_run", r["first_run"])
+        if r["arrived"]:
+            when += " · " + field("arrived", r["arrived"])
+    else:
+        when = field("since", words["card.since_value"].format(year=r["since"]))
+    lines.append(when)
+    lines.append(field("length", r["length"] or unknown) + " · " + field("days", r["days"] or unknown))
+    for name in ("crossings", "stops", "path"):
+        if r[name]:
+            lines.append(field(name, r[name]))
+    load = words["card.load"] + colon + r["load"] if r["load"] else ""
+    cargo = ("；" if lang == "zh" else "; ").join(x for x in (load, r["cargo"]) if x)
+    lines.append(field("cargo", cargo or unknown))
+    if r["shaped"]:
+        lines.append(field("shaped", r["shaped"]))
+    st.markdown(f"#### {r['name']}\n\n" + "  \n".join(lines))
+    if r["note"]:
+        st.markdown(r["note"])
+    st.caption(r["source"])
+
+
+def _card_place(p: pd.Series, words: dict[str, str]) -> None:
+    st.markdown(f"#### {p['name']}")
+    if p["note"]:
+        st.markdown(p["note"])
+    st.caption(words["card.illustrative"] if p["illustrative"] else
+               words["card.approx"] if p["coord"] == "approx" else words["card.checked"])
+    if p["source"]:
+        st.caption(p["source"])
+
+
+def world(lang: str, key: str = "world") -> None:
+    words = labels(lang)
+    routes, places = world_frames(lang)
+    view = _view()
+
+    year = st.slider(words["year"], *YEARS, value=YEARS[1], step=1, help=words["year_help"],
+                     key=f"map_{key}_year")
+    shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS),
+                     format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
+    layers = set(shown or ())
+
+    deck = maps.world_deck(routes, places, year=year, layers=layers, view=view)
+    alt = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
+    # A new key whenever the drawn data change: a selection is an index into
+    # the layer's data, so an old one would point at the wrong object.
+    gen = st.session_state.get(f"map_{key}_gen", 0)
+    chart_key = f"map_{key}_deck_{year}_{'-'.join(sorted(layers))}_{gen}"
+    state = st.pydeck_chart(deck, height=HEIGHT[view], on_select="rerun", selection_mode="single-object",
+                            key=chart_key, alt=alt)
+    _legend(words, layers)
+
+    # The select box mirrors a pick on the map and works without one.
+    pick_key = f"map_{key}_pick"
+    picked = _picked(state)
+    if picked and picked != st.session_state.get(f"map_{key}_last"):
+        st.session_state[pick_key] = picked
+    st.session_state[f"map_{key}_last"] = picked
+    pickable = places[~places["kind"].isin(("shape", "rail_station"))]
+    options = list(routes.sort_values(["since", "id"])["id"]) + list(pickable["id"])
+    names = {**dict(zip(routes["id"], routes["name"], strict=True)),
+             **dict(zip(places["id"], places["name"], strict=True))}
+    icons = {"rail": "🚆", "sea": "🚢", "rail+sea": "🚆", "sea+road": "🚢", "hub": "🏬", "story": "💬"}
+    kind_of = {**dict(zip(routes["id"], routes["mode"], strict=True)),
+               **dict(zip(places["id"], places["kind"], strict=True))}
+    if st.session_state.get(pick_key) not in options:
+        st.session_state[pick_key] = None
+
+    def _reset_map_selection() -> None:
+        st.session_state[f"map_{key}_gen"] = gen + 1
+
+    choice = st.selectbox(words["pick"], options, format_func=lambda i: f"{icons.get(kind_of[i], '📍')} {names[i]}",
+                          placeholder=words["pick_placeholder"], help=words["pick_help"], key=pick_key,
+                          on_change=_reset_map_selection)
+    if choice in set(routes["id"]):
+        with st.container(border=True):
+            _card_route(routes[routes["id"] == choice].iloc[0], words, lang)
+    elif choice:
+        with st.container(border=True):
+            _card_place(places[places["id"] == choice].iloc[0], words)
+
+    st.caption(" ".join(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base")))
+    with st.expander(words["table.title"]):
+        table = maps.route_table(routes, words, year=year)
+        st.caption(words["route_count"].format(n=len(table), year=year))
+        st.table(table.set_index(table.columns[0]))
+
+
+def markets(lang: str) -> None:
+    words = labels(lang)
+    gens = load_table("generations")
+    gen_words = load_words("generations", lang)
+    frame = gens[["generation", "year", "lat", "lon"]].copy()
+    frame["name"] = [gen_words[str(int(g))]["name"] for g in gens["generation"]]
+    frame["tip"] = [maps.market_tip(row, gen_words[str(int(row["generation"]))], words, lang)
+                    for _, row in gens.iterrows()]
+    view = _view()
+    sep = ";" if lang == "zh" else "; "
+    alt = words["markets.alt"].format(
+        names=sep.join(f"{int(g)} {n}" for g, n in zip(frame["generation"], frame["name"], strict=True)))
+    st.pydeck_chart(maps.markets_deck(frame, words, view=view), height=420 if view == "wide" else 380, alt=alt)
+    st.caption(words["markets.legend"] + " " + words["markets.note"])
+    with st.expander(words["markets.table"]):
+        table = pd.DataFrame({
+            words["markets.generation"]: frame["generation"].astype(int),
+            words["markets.year"]: frame["year"].astype(int),
+            words["markets.name"]: frame["name"],
+        })
+        st.table(table.set_index(words["markets.generation"]))
+        st.caption(cite([s for ids in gens["source_ids"] for s in ids], lang))
+
+
+MAPS = {"world": world, "markets": markets}
 
 
 def render(name: str, lang: str) -> None:
-    st.info(t("map.coming", lang, name=name))
+    draw = MAPS.get(name)
+    if draw is None:
+        st.info(t("map.coming", lang, name=name))
+        return
+    draw(lang)  # a DataError is shown in its block by yiwu.story.render_block

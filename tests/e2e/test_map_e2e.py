@@ -1,0 +1,148 @@
+"""The trade-route map in a real browser: it draws, stays offline and stays light.
+
+Run with the rest of the browser tests (the server and Chromium come from
+tests/e2e/conftest.py):
+
+    python -m pytest tests/e2e/test_map_e2e.py -q
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.e2e.conftest import open_page, wait_for_app
+from yiwu import maps
+from yiwu.loaders import read_words
+
+WS_BUDGET = 400_000  # bytes a view of the map page may receive over the websocket
+CHART = '[data-testid="stDeckGlJsonChart"]'
+
+# Sort the pixels of a PNG (the element's screenshot) into land, sea, rail
+# and sea-lane colours with the browser's 2D canvas: no image library needed.
+# By hue, not exact values, so an overlay's tint does not fool it.
+COLOURS_JS = """async (b64) => {
+  const img = new Image();
+  img.src = 'data:image/png;base64,' + b64;
+  await img.decode();
+  const c = document.createElement('canvas');
+  c.width = img.width; c.height = img.height;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const d = ctx.getImageData(0, 0, c.width, c.height).data;
+  const seen = new Set();
+  let land = 0, ocean = 0, rail = 0, sea = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+    seen.add((r >> 3) + ',' + (g >> 3) + ',' + (b >> 3));
+    const light = r + g + b > 540;
+    if (light && r >= g && g >= b && r - b >= 8 && r - b <= 40) land++;
+    else if (light && b > r + 12) ocean++;
+    else if (r > g + 60 && g > b + 20) rail++;
+    else if (b > r + 80 && b > 120) sea++;
+  }
+  const n = d.length / 4;
+  return {distinct: seen.size, land: land / n, ocean: ocean / n, rail: rail / n, sea: sea / n};
+}"""
+
+
+def colours(page, element) -> dict:
+    element.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    png = element.screenshot()
+    return page.evaluate(COLOURS_JS, base64.b64encode(png).decode())
+
+
+def wait_for_map(page) -> None:
+    page.wait_for_selector(f"{CHART} canvas", state="attached", timeout=90_000)
+    # The land outline is fetched after the first frame; give deck.gl time to draw it.
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('land-110m.json'))",
+        timeout=60_000)
+    page.wait_for_timeout(2500)
+
+
+def count_ws_bytes(page) -> list[int]:
+    received = [0]
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload or b"")))
+
+    page.on("websocket", on_ws)
+    return received
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_world_map_draws_offline_and_light(browser_page, app_url, lang):
+    page = browser_page
+    received = count_ws_bytes(page)
+    static = []
+    page.on("response", lambda r: static.append(r.status) if "app/static/land-110m.json" in r.url else None)
+    open_page(page, app_url, "world", lang)
+    wait_for_map(page)
+
+    chart = page.locator(CHART).first
+    found = colours(page, chart)
+    assert found["distinct"] >= 12, f"the map looks blank: {found}"
+    assert found["land"] > 0.10, f"no land drawn (the static world file): {found}"
+    assert found["ocean"] > 0.10, f"no sea background (the data: map style): {found}"
+    assert found["rail"] > 0.002 and found["sea"] > 0.001, f"routes missing: {found}"
+
+    assert static and all(s == 200 for s in static), "the world outline is not served by the app"
+    assert page.requests_outside == [], f"requests left the machine: {page.requests_outside}"
+    assert not page.console_errors, page.console_errors
+    print(f"\nwebsocket bytes for /world ({lang}): {received[0]:,}")
+    assert received[0] < WS_BUDGET, f"{received[0]:,} bytes over the websocket (budget {WS_BUDGET:,})"
+
+
+def test_picking_on_the_map_opens_a_card(browser_page, app_url):
+    """Click Yiwu's marker: the card opens and the select box follows the map."""
+    page = browser_page
+    open_page(page, app_url, "world", "en")
+    wait_for_map(page)
+    chart = page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    view = maps.VIEWS["wide"]
+    cx, cy = maps._screen(view["longitude"], view["latitude"], view["zoom"])
+    x, y = maps._screen(120.07528, 29.30694, view["zoom"])
+    page.mouse.click(box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy)
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    words = read_words("places", "en")["yiwu"]
+    page.locator("h4", has_text=words["name"]).first.wait_for(timeout=30_000)
+    assert words["note"] in page.inner_text('[data-testid="stMain"]')
+    assert page.requests_outside == []
+
+
+def test_select_box_opens_a_route_card_by_keyboard(browser_page, app_url):
+    page = browser_page
+    open_page(page, app_url, "world", "zh")
+    wait_for_map(page)
+    box = page.locator('[data-testid="stSelectbox"]').first
+    box.click()
+    words = read_words("routes", "zh")["yiwu-london"]
+    page.keyboard.type(words["name"])
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.locator("h4", has_text=words["name"]).first.wait_for(timeout=30_000)
+    text = page.inner_text('[data-testid="stMain"]')
+    assert "12000公里" in text and words["note"] in text
+    assert page.requests_outside == []
+
+
+def test_map_fits_a_phone(phone_page, app_url):
+    page = phone_page
+    open_page(page, app_url, "world", "zh")
+    wait_for_map(page)
+    chart = page.locator(CHART).first
+    width = chart.bounding_box()["width"]
+    assert width <= 390
+    page.get_by_text("线路一览表").click()  # the route table, opened
+    page.wait_for_timeout(800)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the page is {overflow}px wider than the phone"
+    found = colours(page, chart)
+    assert found["land"] > 0.10 and found["distinct"] >= 12, found
+    assert page.requests_outside == []

@@ -1,0 +1,347 @@
+"""The maps: data, decks, texts and the view, without a browser.
+
+The default view of the world map is compared with a reviewed fixture,
+tests/fixtures/map_world_en.json. After a deliberate change to the map or its
+data, regenerate it, look at the diff, and commit it with the change:
+
+    UPDATE_MAP_FIXTURES=1 python -m pytest tests/test_maps.py -q
+    git diff tests/fixtures/map_world_en.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from urllib.parse import unquote
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from yiwu import ROOT, map_view, maps
+from yiwu.loaders import DataError, read_table, read_words
+from yiwu.sources import source_name
+
+FIXTURE = ROOT / "tests" / "fixtures" / "map_world_en.json"
+WORLD_FILE = ROOT / "static" / "land-110m.json"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ROUTES = read_table("routes")
+PLACES = read_table("places")
+
+
+def deck_json(lang="en", year=2025, layers=maps.LAYERS, view="wide") -> dict:
+    routes, places = map_view.world_frames(lang)
+    return json.loads(maps.world_deck(routes, places, year=year, layers=layers, view=view).to_json())
+
+
+def layer(deck: dict, layer_id: str) -> dict:
+    return next(x for x in deck["layers"] if x["id"] == layer_id)
+
+
+def labels_of(deck: dict) -> list[dict]:
+    """Every label on the map (one text layer per side of the dots)."""
+    return [t for x in deck["layers"] if x["id"].startswith("labels") for t in x["data"]]
+
+
+def drawn_routes(deck: dict) -> set[str]:
+    return {p["id"] for lid in ("rail", "sea") for p in layer(deck, lid)["data"]}
+
+
+def drawn_points(deck: dict) -> set[str]:
+    return {p["id"] for p in layer(deck, "places")["data"]}
+
+
+# ---------------------------------------------------------------- data
+
+def test_every_route_and_place_has_words_in_both_languages():
+    for lang in ("en", "zh"):
+        assert set(read_words("routes", lang)) >= set(ROUTES["id"])
+        assert set(read_words("places", lang)) >= set(PLACES["id"])
+
+
+def test_cross_references_hold():
+    map_view.check(ROUTES, PLACES)  # raises DataError naming file, row and column
+
+
+def test_a_waypoint_that_does_not_exist_is_reported_with_its_row():
+    broken = ROUTES.copy()
+    broken.loc[broken.index[0], "waypoints"] = "yiwu-west;atlantis"
+    with pytest.raises(DataError) as err:
+        map_view.check(broken, PLACES)
+    assert err.value.row == broken["_row"].iloc[0] and err.value.column == "waypoints"
+    assert "atlantis" in err.value.message
+
+
+def test_an_illustrative_point_cannot_be_a_documented_stop():
+    broken = ROUTES.copy()
+    i = broken.index[broken["id"] == "yiwu-madrid"][0]
+    broken.loc[i, "via"] = "alashankou;warsaw"
+    with pytest.raises(DataError, match="illustrative"):
+        map_view.check(broken, PLACES)
+
+
+def test_route_figures_agree_with_the_fact_table():
+    """A length or a number of days is stored twice only here; the two must agree."""
+    facts = read_table("facts").set_index("id")
+    pairs = {"yiwu-madrid": ("madrid_km", "madrid_days"), "yiwu-tehran": ("tehran_km", "tehran_days"),
+             "yiwu-london": ("london_km", "london_days"), "yiwu-riga": ("riga_km", None),
+             "yiwu-mazar": ("mazar_km", None)}
+    routes = ROUTES.set_index("id")
+    for route_id, (km, days) in pairs.items():
+        assert routes.loc[route_id, "length_km"] == facts.loc[km, "value"], route_id
+        if days:
+            assert routes.loc[route_id, "days"] == facts.loc[days, "value"], route_id
+
+
+def test_unsourced_routes_are_left_out():
+    """Yiwu–Vilnius and the sea lanes to Mombasa, Lagos and Dakar have no source."""
+    names = " ".join(w["name"] for lang in ("en", "zh") for w in read_words("routes", lang).values())
+    for place in ("Vilnius", "Mombasa", "Lagos", "维尔纽斯", "蒙巴萨", "拉各斯"):
+        assert place not in names
+    ends = {r.split(";")[-1] for r in ROUTES["waypoints"]}
+    assert "story-senegal" not in ends and "dakar" not in ends
+
+
+def test_world_file_is_small_closed_and_does_not_cross_the_antimeridian():
+    world = json.loads(WORLD_FILE.read_text())
+    rings = [ring for f in world["features"] for poly in f["geometry"]["coordinates"] for ring in poly]
+    assert len(rings) > 100  # continents and islands, not a stub
+    assert WORLD_FILE.stat().st_size < 200_000
+    for ring in rings:
+        assert ring[0] == ring[-1]
+        # A jump of more than 180° between neighbours paints a stripe across the map.
+        assert all(abs(a[0] - b[0]) < 180 for a, b in zip(ring, ring[1:]))
+    lats = [p[1] for ring in rings for p in ring]
+    assert min(lats) > -60  # no Antarctica
+    lons = [p[0] for ring in rings for p in ring]
+    assert max(lons) > 180  # eastern Russia and Fiji are drawn next to Asia
+
+
+def test_world_file_provenance_is_recorded():
+    text = (ROOT / "assets" / "README.md").read_text()
+    assert "land-110m.json" in text and "Natural Earth" in text and "world-atlas" in text
+    assert (ROOT / "tools" / "build_world.py").exists()
+
+
+# ---------------------------------------------------------------- the deck
+
+def test_world_deck_has_land_routes_places_and_labels():
+    deck = deck_json()
+    ids = [x["id"] for x in deck["layers"]]
+    assert ids[:4] == ["land", "sea", "rail", "places"] and all(i.startswith("labels") for i in ids[4:])
+    assert layer(deck, "land")["data"] == maps.WORLD_URL
+    assert "yiwu" in drawn_points(deck)
+    yiwu = read_words("places", "en")["yiwu"]["name"]
+    assert yiwu in {t["name"] for t in labels_of(deck)}  # Yiwu is always labelled
+
+
+def test_nothing_in_the_deck_points_outside_the_app():
+    for lang in ("en", "zh"):
+        text = json.dumps(deck_json(lang))
+        assert not re.search(r"https?://", text), "an outside URL in the deck"
+        deck = json.loads(text)
+        assert "mapProvider" not in deck
+        style = deck["mapStyle"]
+        assert style.startswith("data:application/json")
+        style = json.loads(unquote(style.split(",", 1)[1]))
+        assert style["version"] == 8 and style["sources"] == {}
+        assert [x["type"] for x in style["layers"]] == ["background"]
+
+
+def test_each_route_appears_in_the_year_of_its_first_run():
+    for year in range(1982, 2026):
+        expected = set(ROUTES.loc[ROUTES["since"] <= year, "id"])
+        assert drawn_routes(deck_json(year=year)) == expected, year
+    # What a reader checks against the story: in 2015 only the 2014 lines (and
+    # the older sea-rail shuttle and sea lane) are there; Madrid came in 2014.
+    rail_2015 = {p["id"] for p in layer(deck_json(year=2015), "rail")["data"]}
+    assert {"yiwu-almaty", "yiwu-madrid"} <= rail_2015
+    assert not rail_2015 & {"yiwu-tehran", "yiwu-riga", "yiwu-london", "yiwu-vientiane"}
+    assert "yiwu-madrid" not in drawn_routes(deck_json(year=2013))
+    assert drawn_routes(deck_json(year=2025)) == set(ROUTES["id"])
+
+
+def test_before_any_route_only_yiwu_and_the_stories_are_shown():
+    deck = deck_json(year=1982)
+    assert drawn_routes(deck) == set()
+    kinds = dict(zip(PLACES["id"], PLACES["kind"]))
+    assert {kinds[p] for p in drawn_points(deck)} == {"city", "story"}
+
+
+def test_layer_switches_hide_what_they_name():
+    only_rail = deck_json(layers={"rail"})
+    assert layer(only_rail, "sea")["data"] == []
+    kinds = dict(zip(PLACES["id"], PLACES["kind"]))
+    assert not {kinds[p] for p in drawn_points(only_rail)} & {"hub", "story"}
+    only_stories = deck_json(layers={"stories"})
+    assert drawn_routes(only_stories) == set()
+    assert {kinds[p] for p in drawn_points(only_stories)} == {"city", "story"}
+    hubs = deck_json(layers={"markets"})
+    assert {"dubai-market", "kigali-hub"} <= drawn_points(hubs)
+
+
+def test_illustrative_points_only_shape_lines():
+    deck = deck_json()
+    shapes = set(PLACES.loc[PLACES["illustrative"] == "yes", "id"])
+    assert not drawn_points(deck) & shapes
+    labels = {t["name"] for t in labels_of(deck)}
+    words = read_words("places", "en")
+    assert not labels & {words[s]["name"] for s in shapes}
+
+
+def test_sea_lanes_look_different_from_rail():
+    deck = deck_json()
+    rail, sea = layer(deck, "rail"), layer(deck, "sea")
+    assert rail["getColor"] != sea["getColor"]
+    assert {"@@type": "PathStyleExtension", "dash": True} in sea["extensions"]
+    assert all(p["dash"] != [0, 0] for p in sea["data"])
+
+
+def test_chinese_labels_can_be_drawn():
+    deck = deck_json("zh")
+    for x in deck["layers"]:
+        if x["@@type"] == "TextLayer":
+            assert x["characterSet"] == "auto"  # without it, Chinese glyphs draw as nothing
+            assert x["sizeUnits"] == "pixels"
+    assert len(labels_of(deck)) >= 10
+    assert all(HAN.search(t["name"]) for t in labels_of(deck))
+
+
+def test_tooltip_gives_first_run_length_days_crossings_and_source():
+    routes, _ = map_view.world_frames("en")
+    madrid = routes.set_index("id").loc["yiwu-madrid"]
+    for part in ("18 Nov 2014", "13,052 km", "about 21 days", "Alashankou", "Irun", "Source"):
+        assert part in madrid["tip"]
+    routes_zh, _ = map_view.world_frames("zh")
+    madrid_zh = routes_zh.set_index("id").loc["yiwu-madrid"]
+    for part in ("2014年11月18日", "13052公里", "约21天", "阿拉山口", "来源"):
+        assert part in madrid_zh["tip"]
+    # A route without a documented first run says so instead of inventing one.
+    sea = routes.set_index("id").loc["ningbo-jebel-ali"]
+    assert sea["first_run"] == "" and "no first-run date" in sea["tip"]
+
+
+def test_stories_are_pinned_at_capitals_and_say_so():
+    _, places = map_view.world_frames("en")
+    stories = places[places["kind"] == "story"].set_index("id")
+    assert set(stories.index) == {"story-senegal", "story-yemen", "story-uganda"}
+    for note in stories["note"]:
+        assert "capital" in note
+    assert "100" in stories.loc["story-senegal", "note"]  # the fact, filled in from facts.csv
+    assert all("Huanqiu" in s or "环球" in s for s in stories["source"])
+
+
+def test_phone_view_is_wider_than_desktop():
+    assert deck_json(view="phone")["initialViewState"]["zoom"] < deck_json()["initialViewState"]["zoom"]
+
+
+def test_alt_text_and_table_follow_the_year():
+    routes, places = map_view.world_frames("en")
+    words = map_view.labels("en")
+    alt = maps.world_alt(routes, places, words, year=2015, layers=maps.LAYERS, lang="en")
+    assert "2015" in alt and "Madrid" in alt and "London" not in alt
+    table = maps.route_table(routes, words, year=2025)
+    assert len(table) == len(ROUTES)
+    assert list(table.columns[:3]) == [words["table.from"], words["table.to"], words["table.first_run"]]
+    assert len(maps.route_table(routes, words, year=2015)) == int((ROUTES["since"] <= 2015).sum())
+
+
+def test_default_view_matches_the_reviewed_fixture():
+    deck = deck_json("en")
+    if os.environ.get("UPDATE_MAP_FIXTURES"):
+        FIXTURE.write_text(json.dumps(deck, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    expected = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    assert deck == expected, "the default map changed: review it and regenerate the fixture (see the module docstring)"
+
+
+def test_markets_deck_numbers_the_six_generations():
+    gens = read_table("generations")
+    frame = gens[["generation", "year", "lat", "lon"]].copy()
+    frame["name"] = [f"market {g}" for g in gens["generation"]]
+    frame["tip"] = ""
+    deck = json.loads(maps.markets_deck(frame, map_view.labels("en")).to_json())
+    dots = next(x for x in deck["layers"] if x["id"] == "markets")["data"]
+    assert [d["n"] for d in dots] == [str(g) for g in sorted(gens["generation"])]
+    assert not re.search(r"https?://", json.dumps(deck))
+    assert deck["mapStyle"].startswith("data:")
+
+
+# ---------------------------------------------------------------- the view
+
+def _view_script(name: str, lang: str) -> None:
+    import streamlit as st
+
+    from yiwu import map_view
+
+    st.session_state["lang"] = lang
+    map_view.render(name, lang)
+
+
+def run_view(name: str, lang: str) -> AppTest:
+    return AppTest.from_function(_view_script, args=(name, lang), default_timeout=60).run()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_world_view_renders_map_controls_and_text_alternative(lang):
+    at = run_view("world", lang)
+    assert not at.exception
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    assert charts[0].proto.alt.startswith(map_view.labels(lang)["alt.intro"].format(year=2025))
+    assert at.slider[0].value == 2025
+    assert at.selectbox[0].value is None
+    assert len(at.table) == 1  # the route table
+    captions = " ".join(c.value for c in at.caption)
+    assert map_view.labels(lang)["notes.hidden"] in captions
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_choosing_a_route_shows_its_card_with_source(lang):
+    at = run_view("world", lang)
+    at.selectbox[0].select("yiwu-london").run()
+    assert not at.exception
+    words = read_words("routes", lang)
+    text = " ".join(m.value for m in at.markdown)
+    assert words["yiwu-london"]["name"] in text
+    assert ("12,000 km" if lang == "en" else "12000公里") in text
+    assert any(source_name("bbci", lang) in c.value for c in at.caption)
+
+
+def test_moving_the_year_back_shrinks_the_network():
+    at = run_view("world", "en")
+    at.slider[0].set_value(2014).run()
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert drawn_routes(deck) == set(ROUTES.loc[ROUTES["since"] <= 2014, "id"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markets_view_renders(lang):
+    at = run_view("markets", lang)
+    assert not at.exception
+    assert len(at.get("deck_gl_json_chart")) == 1
+    assert at.get("deck_gl_json_chart")[0].proto.alt
+
+
+def test_unknown_map_name_is_a_friendly_note():
+    at = run_view("moon", "en")
+    assert not at.exception and len(at.info) == 1
+
+
+@pytest.mark.parametrize("lang, view", [("zh", "wide"), ("en", "wide"), ("zh", "phone"), ("en", "phone")])
+def test_labels_do_not_overlap_and_stay_inside_the_first_view(lang, view):
+    frame = maps.VIEWS[view]
+    deck = deck_json(lang, view=view)
+    cx, cy = maps._screen(frame["longitude"], frame["latitude"], frame["zoom"])
+    boxes = []
+    for t in labels_of(deck):
+        x, y = maps._screen(t["lon"], t["lat"], frame["zoom"])
+        x, y = x - cx + t["offset"][0], y - cy + t["offset"][1]
+        w, h = maps._text_width(t["name"], t["size"]), t["size"]
+        left = {"start": x, "end": x - w, "middle": x - w / 2}[t["anchor"]]
+        top = {"center": y - h / 2, "bottom": y - h, "top": y}[t["baseline"]]
+        boxes.append((t["name"], left, top, left + w, top + h))
+        assert -frame["width"] / 2 <= left and left + w <= frame["width"] / 2, t["name"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+            assert not overlap, f"labels {a[0]} and {b[0]} overlap"

@@ -1,0 +1,455 @@
+"""Maps: pure functions from frames and labels to a ``pydeck.Deck``.
+
+No Streamlit here. :mod:`yiwu.map_view` loads the tables, picks the words of
+the reader's language and lays the map out; this module turns them into card
+texts, a route table, alt text and the deck itself, so all of it can be tested
+without a browser.
+
+Offline by design: the land outline is a file the app serves itself
+(``static/land-110m.json``, see ``tools/build_world.py``) and the map style is
+a ``data:`` URL holding a single background layer, so neither a tile server nor
+a style server is asked for anything. (``map_style=None`` would make Streamlit
+fetch CARTO's style.)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+import pandas as pd
+import pydeck as pdk
+
+from yiwu.i18n import fmt_value
+
+# Served by Streamlit from static/ (server.enableStaticServing). Relative to the
+# page, so it works under any host, port or base path.
+WORLD_URL = "app/static/land-110m.json"
+
+# Okabe–Ito colours; land and sea muted so the routes carry the colour.
+OCEAN = "#cfe3ee"
+LAND = [232, 228, 218]
+COAST = [180, 172, 152]
+RAIL = [213, 94, 0]  # #D55E00
+SEA = [0, 114, 178]  # #0072B2
+HUB = [0, 158, 115]  # #009E73
+STORY = [204, 121, 167]  # #CC79A7
+INK = [20, 20, 20]
+WHITE = [255, 255, 255]
+CITY_GROUND = "#ece8df"
+
+LAYERS = ("rail", "sea", "markets", "stories")
+LEG_GROUP = {"rail": "rail", "sea": "sea", "road": "sea"}
+# Dash pattern per kind of leg, in multiples of the line width. Rail is solid.
+DASH = {"rail": [0, 0], "sea": [4, 3], "road": [1, 2]}
+# pydeck reads a bare string as a JavaScript expression; literal strings need quotes.
+PX = '"pixels"'
+FONT = "'Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, Helvetica Neue, Arial, sans-serif'"
+
+
+def style_url(background: str) -> str:
+    """A map style that draws only a background colour and loads nothing."""
+    style = {"version": 8, "name": "plain", "sources": {},
+             "layers": [{"id": "background", "type": "background",
+                         "paint": {"background-color": background}}]}
+    return "data:application/json;charset=utf-8," + quote(json.dumps(style, separators=(",", ":")))
+
+
+def split_ids(value) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [v.strip() for v in str(value).split(";") if v.strip()]
+
+
+def _blank(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value == ""
+
+
+# ---------------------------------------------------------------- words
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec")
+
+
+def fmt_date(value, lang: str) -> str:
+    """"18 Nov 2014" / "2014年11月18日"; a year or a month alone stays as precise as it is."""
+    if _blank(value):
+        return ""
+    parts = [int(p) for p in str(value).split("-")]
+    if lang == "zh":
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日"), strict=False))
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
+    return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+
+
+def _join(names: Iterable[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def legs(waypoints: list[str], mode: str, transfer: str | None) -> list[tuple[str, list[str]]]:
+    """A route's legs: (kind of leg, place ids). A rail+sea route turns to sea at its transfer."""
+    first, _, second = mode.partition("+")
+    if not transfer or transfer not in waypoints or not second:
+        return [(first, waypoints)]
+    i = waypoints.index(transfer)
+    return [(first, waypoints[: i + 1]), (second, waypoints[i:])]
+
+
+def route_info(routes: pd.DataFrame, places: pd.DataFrame, route_words: Mapping[str, dict],
+               place_words: Mapping[str, dict], labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """One row per route with every text a reader sees: card, tooltip, table.
+
+    ``routes`` may carry a ``source`` column (the "Source: …" line, made by the
+    view with :func:`yiwu.sources.cite`); ``labels`` are the ``map.*`` strings
+    of the language without the prefix.
+    """
+    kinds = dict(zip(places["id"], places["kind"], strict=True))
+
+    def name(pid: str) -> str:
+        return place_words[pid]["name"]
+
+    rows = []
+    for r in routes.itertuples(index=False):
+        words = route_words[r.id]
+        points = split_ids(r.waypoints)
+        via = split_ids(r.via)
+        crossings = [p for p in via if kinds.get(p) == "border"]
+        stops = [p for p in via if kinds.get(p) != "border"]
+        shaped = [p for p in points[1:-1] if p not in via]
+        length = "" if _blank(r.length_km) else fmt_value(r.length_km, "km", r.length_q or "", lang)
+        days = "" if _blank(r.days) else fmt_value(r.days, "days", r.days_q or "", lang)
+        first_run = fmt_date(r.first_run, lang)
+        when = (labels["tip.first_run"].format(date=first_run) if first_run
+                else labels["tip.since"].format(year=int(r.since)))
+        source = getattr(r, "source", "") or ""
+        tip = [when]
+        if length or days:
+            tip.append(" · ".join(x for x in (length, days) if x))
+        if crossings:
+            tip.append(labels["tip.crossings"].format(names=_join(map(name, crossings), lang)))
+        if source:
+            tip.append(source)
+        rows.append({
+            "id": r.id, "mode": r.mode, "since": int(r.since), "waypoints": points, "via": via,
+            "transfer": None if _blank(r.transfer) else r.transfer,
+            "name": words["name"], "from": name(points[0]), "to": name(points[-1]),
+            "first_run": first_run, "arrived": fmt_date(r.arrived, lang),
+            "length": length, "days": days,
+            "crossings": _join(map(name, crossings), lang),
+            "stops": _join(map(name, stops), lang),
+            "shaped": _join(map(name, shaped), lang),
+            "path": words.get("path", ""), "cargo": words.get("cargo", ""),
+            "note": words.get("note", ""), "source": source,
+            "tip": "\n".join(tip),
+        })
+    return pd.DataFrame(rows)
+
+
+# Marker look per kind of place: radius in pixels, fill, outline.
+_MARKER = {
+    "city": (10, INK, WHITE),
+    "terminus": (5, RAIL, WHITE),
+    "border": (4, WHITE, RAIL),
+    "stop": (3, RAIL, WHITE),
+    "seaport": (5, SEA, WHITE),
+    "hub": (7, HUB, WHITE),
+    "story": (7, STORY, WHITE),
+}
+# Which label wins when two would overlap, and how big each is.
+_LABEL = {"city": (100, 17), "hub": (80, 13), "story": (70, 13), "terminus": (60, 13),
+          "seaport": (40, 12), "border": (30, 12), "stop": (20, 11)}
+
+
+def place_info(places: pd.DataFrame, place_words: Mapping[str, dict], labels: Mapping[str, str],
+               lang: str) -> pd.DataFrame:
+    """One row per place with its name, card note and tooltip."""
+    rows = []
+    for p in places.itertuples(index=False):
+        words = place_words[p.id]
+        source = getattr(p, "source", "") or ""
+        tip = [words.get("note", "")] if words.get("note") else []
+        if p.coord == "approx" and p.kind != "shape":
+            tip.append(labels["tip.approx"])
+        if source:
+            tip.append(source)
+        rows.append({
+            "id": p.id, "kind": p.kind, "lat": float(p.lat), "lon": float(p.lon),
+            "since": None if _blank(p.since) else int(p.since),
+            "illustrative": p.illustrative == "yes", "coord": p.coord,
+            "name": words["name"], "note": words.get("note", ""), "source": source,
+            "tip": "\n".join(tip),
+        })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- the world map
+
+def visible_routes(routes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Routes whose first run (or, without one, the year they are shown from) is on or before ``year``."""
+    return routes[routes["since"] <= year]
+
+
+def _shown_places(routes: pd.DataFrame, places: pd.DataFrame, year: int, layers: set[str]):
+    """Place ids to draw, and the kind of leg that reaches each route's end."""
+    shown, arrival = {"yiwu"}, {}
+    for r in visible_routes(routes, year).itertuples(index=False):
+        via = set(r.via)
+        for kind, ids in legs(r.waypoints, r.mode, r.transfer):
+            arrival[ids[-1]] = kind
+            if LEG_GROUP[kind] in layers:
+                shown.update({ids[0], ids[-1]} | (via & set(ids)))
+    for p in places.itertuples(index=False):
+        if p.since is not None and not pd.isna(p.since) and p.since > year:
+            shown.discard(p.id)
+        elif p.kind == "hub" and "markets" in layers:
+            shown.add(p.id)
+        elif p.kind == "story" and "stories" in layers:
+            shown.add(p.id)
+        elif p.kind == "border" and p.since is not None and not pd.isna(p.since) and "rail" in layers:
+            shown.add(p.id)  # a crossing known only from later trains (Khorgos)
+    kinds = dict(zip(places["id"], places["kind"], strict=True))
+    return {p for p in shown if kinds.get(p) not in ("shape", "rail_station", None)}, arrival
+
+
+def _screen(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixels at a zoom level (only differences between points matter)."""
+    scale = 512 * 2**zoom
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
+
+
+def _text_width(text: str, size: float) -> float:
+    return sum(size if ord(ch) > 0x2E80 else 0.62 * size for ch in text) + 8
+
+
+# Where a label may go beside its dot: text anchor, baseline, direction of the offset.
+_SPOTS = (("start", "center", (1, 0)), ("end", "center", (-1, 0)),
+          ("middle", "bottom", (0, -1)), ("middle", "top", (0, 1)))
+
+
+def place_labels(texts: list[dict], view: Mapping[str, float]) -> list[dict]:
+    """Labels that fit at the initial zoom, most important first; the rest are left out.
+
+    deck.gl's CollisionFilterExtension would do this in the browser, but it
+    fails together with label backgrounds and side anchors (the labels vanish),
+    so the choice is made here: each label tries the right, left, top and
+    bottom of its dot and takes the first spot that overlaps no label already
+    placed and no dot, inside the initial frame (``view``: centre, zoom and the
+    map's size in pixels). A dropped label's place keeps its dot and tooltip.
+    """
+    zoom = view["zoom"]
+    cx, cy = _screen(view["longitude"], view["latitude"], zoom)
+    frame = (cx - view["width"] / 2 + 4, cy - view["height"] / 2 + 4,
+             cx + view["width"] / 2 - 4, cy + view["height"] / 2 - 4)
+    buttons = (frame[2] - 44, frame[1], frame[2], frame[1] + 84)  # the zoom buttons, top right
+    dots = [buttons]
+    for t in texts:
+        x, y = _screen(t["lon"], t["lat"], zoom)
+        r = t["radius"] + 1
+        dots.append((x - r, y - r, x + r, y + r))
+    boxes, out = [], []
+    for t in sorted(texts, key=lambda t: -t["priority"]):
+        x, y = _screen(t["lon"], t["lat"], zoom)
+        w, h, gap = _text_width(t["name"], t["size"]), t["size"] + 4, t["radius"] + 4
+        for anchor, baseline, (dx, dy) in _SPOTS:
+            left = x + gap if dx > 0 else x - gap - w if dx < 0 else x - w / 2
+            top = y - h / 2 if dy == 0 else y - gap - h if dy < 0 else y + gap
+            box = (left, top, left + w, top + h)
+            inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+            if not inside or any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes + dots):
+                continue
+            boxes.append(box)
+            out.append({"name": t["name"], "lon": t["lon"], "lat": t["lat"], "size": t["size"],
+                        "anchor": anchor, "baseline": baseline, "offset": [dx * gap, dy * gap]})
+            break
+    return out
+
+
+def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
+                 layers: Iterable[str] = LAYERS, view: str = "wide",
+                 world_url: str = WORLD_URL) -> list[pdk.Layer]:
+    """The layers of the world map for one year and a set of switched-on groups."""
+    layers = set(layers)
+    view = VIEWS[view]
+    coords = {p.id: [round(p.lon, 3), round(p.lat, 3)] for p in places.itertuples(index=False)}
+    paths = []
+    for r in visible_routes(routes, year).itertuples(index=False):
+        for kind, ids in legs(r.waypoints, r.mode, r.transfer):
+            if LEG_GROUP[kind] not in layers:
+                continue
+            paths.append({"id": r.id, "name": r.name, "tip": r.tip, "leg": kind,
+                          "path": [coords[i] for i in ids], "dash": DASH[kind]})
+    shown, arrival = _shown_places(routes, places, year, layers)
+    points, texts = [], []
+    for p in places.itertuples(index=False):
+        if p.id not in shown:
+            continue
+        radius, fill, line = _MARKER[p.kind]
+        if p.kind == "terminus" and LEG_GROUP.get(arrival.get(p.id, "rail")) == "sea":
+            fill = SEA
+        points.append({"id": p.id, "name": p.name, "tip": p.tip, "lon": coords[p.id][0],
+                       "lat": coords[p.id][1], "radius": radius, "fill": fill, "line": line})
+        priority, size = _LABEL[p.kind]
+        texts.append({"name": p.name, "lon": coords[p.id][0], "lat": coords[p.id][1],
+                      "size": size, "priority": priority, "radius": radius})
+    points.sort(key=lambda d: d["radius"])  # big markers (Yiwu) on top
+    texts = place_labels(texts, view)
+    land = pdk.Layer(
+        "GeoJsonLayer", world_url, id="land", pickable=False, stroked=True, filled=True,
+        get_fill_color=LAND, get_line_color=COAST, line_width_min_pixels=0.6,
+        line_width_units=PX, get_line_width=0.6)
+    sea = pdk.Layer(
+        "PathLayer", [p for p in paths if LEG_GROUP[p["leg"]] == "sea"], id="sea", pickable=True,
+        get_path="path", get_color=SEA, get_width=3, width_units=PX, width_min_pixels=2,
+        cap_rounded=True, joint_rounded=True, get_dash_array="dash", dash_justified=True,
+        extensions=[{"@@type": "PathStyleExtension", "dash": True}])
+    rail = pdk.Layer(
+        "PathLayer", [p for p in paths if p["leg"] == "rail"], id="rail", pickable=True,
+        get_path="path", get_color=RAIL, get_width=3, width_units=PX, width_min_pixels=2,
+        cap_rounded=True, joint_rounded=True)
+    dots = pdk.Layer(
+        "ScatterplotLayer", points, id="places", pickable=True, get_position=["lon", "lat"],
+        get_radius="radius", radius_units=PX, get_fill_color="fill", get_line_color="line",
+        stroked=True, line_width_units=PX, get_line_width=2)
+    # One text layer per side of the dot: deck.gl's text anchor cannot be an
+    # accessor here (the layer fails with "Illegal attribute … instanceIconDefs").
+    names = [
+        pdk.Layer(
+            "TextLayer", [t for t in texts if t["anchor"] == anchor and t["baseline"] == baseline],
+            id=f"labels-{anchor}-{baseline}", pickable=False, get_position=["lon", "lat"],
+            get_text="name", get_size="size", size_units=PX, get_color=INK,
+            get_text_anchor=f'"{anchor}"', get_alignment_baseline=f'"{baseline}"', get_pixel_offset="offset",
+            character_set='"auto"', font_family=FONT, font_weight=600,
+            background=True, get_background_color=[255, 255, 255, 215], background_padding=[3, 1, 3, 1])
+        for anchor, baseline, _ in _SPOTS
+    ]
+    return [land, sea, rail, dots, *names]
+
+
+# Initial views: a desktop column (~700 px) and a phone (~356 px) both show
+# Yiwu, Europe, the Gulf and East Africa. Width and height (the map's size in
+# pixels, see map_view.HEIGHT) only decide which labels fit.
+VIEWS = {
+    "wide": {"latitude": 30.0, "longitude": 58.0, "zoom": 1.45, "width": 700, "height": 500},
+    "phone": {"latitude": 26.0, "longitude": 54.0, "zoom": 0.72, "width": 356, "height": 440},
+}
+
+
+def _deck(layers: list[pdk.Layer], view: dict, background: str, tooltip: bool = True) -> pdk.Deck:
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**view, min_zoom=0.3, max_zoom=8),
+        # Wheel-zoom off: on a long story page the wheel should scroll the page.
+        views=[pdk.View(type="MapView", controller={"scrollZoom": False, "dragRotate": False,
+                                                    "touchRotate": False})],
+        map_provider=None,
+        map_style=style_url(background),
+        tooltip={"html": "<b>{name}</b><br/>{tip}",
+                 "style": {"whiteSpace": "pre-line", "maxWidth": "280px", "fontSize": "14px",
+                           "backgroundColor": "#ffffff", "color": "#141414",
+                           "border": "1px solid #999", "lineHeight": "1.35"}} if tooltip else False,
+    )
+
+
+def world_deck(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
+               layers: Iterable[str] = LAYERS, view: str = "wide",
+               world_url: str = WORLD_URL) -> pdk.Deck:
+    """The trade-route map: frames from :func:`route_info` and :func:`place_info`."""
+    frame = {k: v for k, v in VIEWS[view].items() if k in ("latitude", "longitude", "zoom")}
+    return _deck(world_layers(routes, places, year=year, layers=layers, view=view, world_url=world_url),
+                 frame, OCEAN)
+
+
+def world_alt(routes: pd.DataFrame, places: pd.DataFrame, labels: Mapping[str, str], *,
+              year: int, layers: Iterable[str], lang: str) -> str:
+    """A sentence or two saying what the map shows, for screen readers."""
+    layers = set(layers)
+    seen = visible_routes(routes, year)
+    parts = [labels["alt.intro"].format(year=year)]
+    rail = seen[seen["mode"].str.startswith("rail")]
+    sea = seen[seen["mode"].str.startswith("sea")]
+    if "rail" in layers and len(rail):
+        parts.append(labels["alt.rail"].format(n=len(rail), names=_join(rail["to"], lang)))
+    if "sea" in layers and len(sea):
+        parts.append(labels["alt.sea"].format(n=len(sea), names=_join(sea["to"], lang)))
+    if not len(seen):
+        parts.append(labels["alt.none"])
+    shown, _ = _shown_places(routes, places, year, layers)
+    hubs = places[places["id"].isin(shown) & (places["kind"] == "hub")]
+    stories = places[places["id"].isin(shown) & (places["kind"] == "story")]
+    if len(hubs):
+        parts.append(labels["alt.hubs"].format(names=_join(hubs["name"], lang)))
+    if len(stories):
+        parts.append(labels["alt.stories"].format(names=_join(stories["name"], lang)))
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+def route_table(routes: pd.DataFrame, labels: Mapping[str, str], *, year: int) -> pd.DataFrame:
+    """The routes on the map as a table: the text alternative a reader can scan."""
+    seen = visible_routes(routes, year).sort_values(["since", "id"])
+    dash = "–"
+    return pd.DataFrame({
+        labels["table.from"]: seen["from"],
+        labels["table.to"]: seen["to"],
+        labels["table.first_run"]: [f or labels["table.since"].format(year=s)
+                                    for f, s in zip(seen["first_run"], seen["since"], strict=True)],
+        labels["table.length"]: seen["length"].replace("", dash),
+        labels["table.days"]: seen["days"].replace("", dash),
+        labels["table.crossings"]: seen["crossings"].replace("", dash),
+        labels["table.source"]: seen["source"],
+    }).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- the markets map
+
+MARKET_VIEWS = {
+    "wide": {"latitude": 29.3255, "longitude": 120.102, "zoom": 13.2},
+    "phone": {"latitude": 29.3255, "longitude": 120.102, "zoom": 12.4},
+}
+
+
+def markets_deck(markets: pd.DataFrame, labels: Mapping[str, str], *, view: str = "wide") -> pdk.Deck:
+    """Yiwu's six market generations as numbered dots joined in order, with a 1 km bar.
+
+    ``markets`` has one row per generation: generation, lat, lon, name, tip.
+    No outline of the city is drawn (there is no offline street map), so the
+    dots stand on plain ground and the scale bar gives the distances.
+    """
+    m = markets.sort_values("generation")
+    points = [{"id": str(int(g.generation)), "n": str(int(g.generation)), "name": g.name,
+               "tip": g.tip, "lon": float(g.lon), "lat": float(g.lat)} for g in m.itertuples(index=False)]
+    move = [{"path": [[p["lon"], p["lat"]] for p in points]}]
+    # A 1 km bar in the lower left of the initial view: 1 km of longitude at this latitude.
+    lat0, lon0 = 29.303, 120.068
+    km_lon = 1 / (111.32 * 0.8725)  # degrees of longitude per km at 29.3° N (cos 29.3° ≈ 0.8725)
+    bar = [{"path": [[lon0, lat0], [lon0 + km_lon, lat0]]}]
+    bar_text = [{"name": labels["markets.km"], "lon": lon0 + km_lon / 2, "lat": lat0}]
+    layers = [
+        pdk.Layer("PathLayer", move, id="moves", pickable=False, get_path="path", get_color=[90, 90, 90],
+                  get_width=2, width_units=PX, get_dash_array=[3, 2], dash_justified=True,
+                  extensions=[{"@@type": "PathStyleExtension", "dash": True}]),
+        pdk.Layer("PathLayer", bar, id="scale", pickable=False, get_path="path", get_color=INK,
+                  get_width=3, width_units=PX),
+        pdk.Layer("TextLayer", bar_text, id="scale_label", pickable=False, get_position=["lon", "lat"],
+                  get_text="name", get_size=12, size_units=PX, get_color=INK,
+                  get_pixel_offset=[0, -10], character_set='"auto"', font_family=FONT),
+        pdk.Layer("ScatterplotLayer", points, id="markets", pickable=True, get_position=["lon", "lat"],
+                  get_radius=12, radius_units=PX, get_fill_color=SEA, get_line_color=WHITE,
+                  stroked=True, line_width_units=PX, get_line_width=2),
+        pdk.Layer("TextLayer", points, id="numbers", pickable=False, get_position=["lon", "lat"],
+                  get_text="n", get_size=14, size_units=PX, get_color=WHITE, font_weight=700,
+                  character_set='"auto"', font_family=FONT),
+    ]
+    return _deck(layers, MARKET_VIEWS[view], CITY_GROUND)
+
+
+def market_tip(row, words: Mapping[str, str], labels: Mapping[str, str], lang: str) -> str:
+    """Tooltip text of one market generation."""
+    years = str(int(row["year"])) if lang == "en" else f"{int(row['year'])}年"
+    return "\n".join(x for x in (labels["markets.tip"].format(n=int(row["generation"]), year=years),
+                                 words.get("place", ""), labels["tip.approx"]) if x)
+
