@@ -258,10 +258,13 @@ def test_markets_deck_numbers_the_six_generations():
     gens = read_table("generations")
     frame = gens[["generation", "year", "lat", "lon"]].copy()
     frame["name"] = [f"market {g}" for g in gens["generation"]]
+    frame["label"] = [str(y) for y in gens["year"]]
     frame["tip"] = ""
     deck = json.loads(maps.markets_deck(frame, map_view.labels("en")).to_json())
     dots = next(x for x in deck["layers"] if x["id"] == "markets")["data"]
     assert [d["n"] for d in dots] == [str(g) for g in sorted(gens["generation"])]
+    years = [t["name"] for x in deck["layers"] if x["id"].startswith("years") for t in x["data"]]
+    assert sorted(years) == sorted(str(y) for y in gens["year"])  # every opening year is labelled
     assert not re.search(r"https?://", json.dumps(deck))
     assert deck["mapStyle"].startswith("data:")
 

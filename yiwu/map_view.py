@@ -252,6 +252,7 @@ def markets(lang: str) -> None:
     gen_words = load_words("generations", lang)
     frame = gens[["generation", "year", "lat", "lon"]].copy()
     frame["name"] = [gen_words[str(int(g))]["name"] for g in gens["generation"]]
+    frame["label"] = [str(int(y)) if lang == "en" else f"{int(y)}年" for y in gens["year"]]
     frame["tip"] = [maps.market_tip(row, gen_words[str(int(row["generation"]))], words, lang)
                     for _, row in gens.iterrows()]
     view = _view()

@@ -269,6 +269,24 @@ def place_labels(texts: list[dict], view: Mapping[str, float]) -> list[dict]:
     return out
 
 
+def label_layers(texts: list[dict], prefix: str = "labels") -> list[pdk.Layer]:
+    """Labels placed by :func:`place_labels`, drawn on a white box.
+
+    One text layer per side of the dot: deck.gl's text anchor cannot be an
+    accessor here (the layer fails with "Illegal attribute … instanceIconDefs").
+    """
+    return [
+        pdk.Layer(
+            "TextLayer", [t for t in texts if t["anchor"] == anchor and t["baseline"] == baseline],
+            id=f"{prefix}-{anchor}-{baseline}", pickable=False, get_position=["lon", "lat"],
+            get_text="name", get_size="size", size_units=PX, get_color=INK,
+            get_text_anchor=f'"{anchor}"', get_alignment_baseline=f'"{baseline}"', get_pixel_offset="offset",
+            character_set='"auto"', font_family=FONT, font_weight=600,
+            background=True, get_background_color=[255, 255, 255, 215], background_padding=[3, 1, 3, 1])
+        for anchor, baseline, _ in _SPOTS
+    ]
+
+
 def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
                  layers: Iterable[str] = LAYERS, view: str = "wide",
                  world_url: str = WORLD_URL) -> list[pdk.Layer]:
@@ -315,18 +333,7 @@ def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
         "ScatterplotLayer", points, id="places", pickable=True, get_position=["lon", "lat"],
         get_radius="radius", radius_units=PX, get_fill_color="fill", get_line_color="line",
         stroked=True, line_width_units=PX, get_line_width=2)
-    # One text layer per side of the dot: deck.gl's text anchor cannot be an
-    # accessor here (the layer fails with "Illegal attribute … instanceIconDefs").
-    names = [
-        pdk.Layer(
-            "TextLayer", [t for t in texts if t["anchor"] == anchor and t["baseline"] == baseline],
-            id=f"labels-{anchor}-{baseline}", pickable=False, get_position=["lon", "lat"],
-            get_text="name", get_size="size", size_units=PX, get_color=INK,
-            get_text_anchor=f'"{anchor}"', get_alignment_baseline=f'"{baseline}"', get_pixel_offset="offset",
-            character_set='"auto"', font_family=FONT, font_weight=600,
-            background=True, get_background_color=[255, 255, 255, 215], background_padding=[3, 1, 3, 1])
-        for anchor, baseline, _ in _SPOTS
-    ]
+    names = label_layers(texts)
     return [land, sea, rail, dots, *names]
 
 
@@ -340,9 +347,10 @@ VIEWS = {
 
 
 def _deck(layers: list[pdk.Layer], view: dict, background: str, tooltip: bool = True) -> pdk.Deck:
+    zoom = view["zoom"]
     return pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(**view, min_zoom=0.3, max_zoom=8),
+        initial_view_state=pdk.ViewState(**view, min_zoom=max(zoom - 3, 0.3), max_zoom=zoom + 5),
         # Wheel-zoom off: on a long story page the wheel should scroll the page.
         views=[pdk.View(type="MapView", controller={"scrollZoom": False, "dragRotate": False,
                                                     "touchRotate": False})],
@@ -407,15 +415,16 @@ def route_table(routes: pd.DataFrame, labels: Mapping[str, str], *, year: int) -
 # ---------------------------------------------------------------- the markets map
 
 MARKET_VIEWS = {
-    "wide": {"latitude": 29.3255, "longitude": 120.102, "zoom": 13.2},
-    "phone": {"latitude": 29.3255, "longitude": 120.102, "zoom": 12.4},
+    "wide": {"latitude": 29.3255, "longitude": 120.102, "zoom": 12.45, "width": 700, "height": 420},
+    "phone": {"latitude": 29.3255, "longitude": 120.102, "zoom": 12.05, "width": 356, "height": 380},
 }
 
 
 def markets_deck(markets: pd.DataFrame, labels: Mapping[str, str], *, view: str = "wide") -> pdk.Deck:
     """Yiwu's six market generations as numbered dots joined in order, with a 1 km bar.
 
-    ``markets`` has one row per generation: generation, lat, lon, name, tip.
+    ``markets`` has one row per generation: generation, lat, lon, name,
+    label (the opening year, shown beside the dot) and tip.
     No outline of the city is drawn (there is no offline street map), so the
     dots stand on plain ground and the scale bar gives the distances.
     """
@@ -423,8 +432,11 @@ def markets_deck(markets: pd.DataFrame, labels: Mapping[str, str], *, view: str 
     points = [{"id": str(int(g.generation)), "n": str(int(g.generation)), "name": g.name,
                "tip": g.tip, "lon": float(g.lon), "lat": float(g.lat)} for g in m.itertuples(index=False)]
     move = [{"path": [[p["lon"], p["lat"]] for p in points]}]
-    # A 1 km bar in the lower left of the initial view: 1 km of longitude at this latitude.
-    lat0, lon0 = 29.303, 120.068
+    years = place_labels([{"name": g.label, "lon": float(g.lon), "lat": float(g.lat), "size": 13,
+                           "priority": -int(g.generation), "radius": 12} for g in m.itertuples(index=False)],
+                         MARKET_VIEWS[view])
+    # A 1 km bar in the lower right of the initial view: 1 km of longitude at this latitude.
+    lat0, lon0 = 29.305, 120.108
     km_lon = 1 / (111.32 * 0.8725)  # degrees of longitude per km at 29.3° N (cos 29.3° ≈ 0.8725)
     bar = [{"path": [[lon0, lat0], [lon0 + km_lon, lat0]]}]
     bar_text = [{"name": labels["markets.km"], "lon": lon0 + km_lon / 2, "lat": lat0}]
@@ -443,8 +455,10 @@ def markets_deck(markets: pd.DataFrame, labels: Mapping[str, str], *, view: str 
         pdk.Layer("TextLayer", points, id="numbers", pickable=False, get_position=["lon", "lat"],
                   get_text="n", get_size=14, size_units=PX, get_color=WHITE, font_weight=700,
                   character_set='"auto"', font_family=FONT),
+        *label_layers(years, prefix="years"),
     ]
-    return _deck(layers, MARKET_VIEWS[view], CITY_GROUND)
+    frame = {k: v for k, v in MARKET_VIEWS[view].items() if k in ("latitude", "longitude", "zoom")}
+    return _deck(layers, frame, CITY_GROUND)
 
 
 def market_tip(row, words: Mapping[str, str], labels: Mapping[str, str], lang: str) -> str:
