@@ -20,7 +20,7 @@ from yiwu import maps
 from yiwu.content import FACT
 from yiwu.i18n import fmt_number, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words
-from yiwu.sources import cite
+from yiwu.sources import cite, source_name
 
 YEARS = (1982, 2025)
 HEIGHT = {name: view["height"] for name, view in maps.VIEWS.items()}
@@ -83,6 +83,8 @@ def world_frames(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     route_words = _filled(load_words("routes", lang), lang)
     place_words = _filled(load_words("places", lang), lang)
     routes["source"] = [cite(ids, lang) for ids in routes["source_ids"]]
+    sep = "；" if lang == "zh" else "; "
+    routes["source_names"] = [sep.join(source_name(i, lang) for i in ids) for ids in routes["source_ids"]]
     places["source"] = [cite(ids, lang) if len(ids) else "" for ids in places["source_ids"]]
     info = maps.route_info(routes, places, route_words, place_words, words, lang)
     info["load"] = [

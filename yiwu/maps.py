@@ -104,7 +104,8 @@ def route_info(routes: pd.DataFrame, places: pd.DataFrame, route_words: Mapping[
     """One row per route with every text a reader sees: card, tooltip, table.
 
     ``routes`` may carry a ``source`` column (the "Source: …" line, made by the
-    view with :func:`yiwu.sources.cite`); ``labels`` are the ``map.*`` strings
+    view with :func:`yiwu.sources.cite`) and ``source_names`` (the names alone,
+    for the table); ``labels`` are the ``map.*`` strings
     of the language without the prefix.
     """
     kinds = dict(zip(places["id"], places["kind"], strict=True))
@@ -144,6 +145,7 @@ def route_info(routes: pd.DataFrame, places: pd.DataFrame, route_words: Mapping[
             "shaped": _join(map(name, shaped), lang),
             "path": words.get("path", ""), "cargo": words.get("cargo", ""),
             "note": words.get("note", ""), "source": source,
+            "source_names": getattr(r, "source_names", "") or source,
             "tip": "\n".join(tip),
         })
     return pd.DataFrame(rows)
@@ -408,7 +410,7 @@ def route_table(routes: pd.DataFrame, labels: Mapping[str, str], *, year: int) -
         labels["table.length"]: seen["length"].replace("", dash),
         labels["table.days"]: seen["days"].replace("", dash),
         labels["table.crossings"]: seen["crossings"].replace("", dash),
-        labels["table.source"]: seen["source"],
+        labels["table.source"]: seen["source_names"],
     }).reset_index(drop=True)
 
 
