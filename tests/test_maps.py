@@ -334,6 +334,7 @@ def test_unknown_map_name_is_a_friendly_note():
 def test_labels_do_not_overlap_and_stay_inside_the_first_view(lang, view):
     frame = maps.VIEWS[view]
     deck = deck_json(lang, view=view)
+    assert read_words("places", lang)["yiwu"]["name"] in {t["name"] for t in labels_of(deck)}
     cx, cy = maps._screen(frame["longitude"], frame["latitude"], frame["zoom"])
     boxes = []
     for t in labels_of(deck):

@@ -254,7 +254,8 @@ def place_labels(texts: list[dict], view: Mapping[str, float]) -> list[dict]:
         r = t["radius"] + 1
         dots.append((x - r, y - r, x + r, y + r))
     boxes, out = [], []
-    for t in sorted(texts, key=lambda t: -t["priority"]):
+
+    def spot(t: dict, obstacles: list) -> tuple | None:
         x, y = _screen(t["lon"], t["lat"], zoom)
         w, h, gap = _text_width(t["name"], t["size"]), t["size"] + 4, t["radius"] + 4
         for anchor, baseline, (dx, dy) in _SPOTS:
@@ -262,12 +263,19 @@ def place_labels(texts: list[dict], view: Mapping[str, float]) -> list[dict]:
             top = y - h / 2 if dy == 0 else y - gap - h if dy < 0 else y + gap
             box = (left, top, left + w, top + h)
             inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-            if not inside or any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes + dots):
-                continue
+            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                                  for b in obstacles):
+                return box, anchor, baseline, [dx * gap, dy * gap]
+        return None
+
+    for i, t in enumerate(sorted(texts, key=lambda t: -t["priority"])):
+        # The most important label (Yiwu) may cover a small dot rather than go missing.
+        found = spot(t, boxes + dots) or (spot(t, boxes + dots[:1]) if i == 0 else None)
+        if found:
+            box, anchor, baseline, offset = found
             boxes.append(box)
             out.append({"name": t["name"], "lon": t["lon"], "lat": t["lat"], "size": t["size"],
-                        "anchor": anchor, "baseline": baseline, "offset": [dx * gap, dy * gap]})
-            break
+                        "anchor": anchor, "baseline": baseline, "offset": offset})
     return out
 
 
