@@ -16,7 +16,7 @@ except DataError as err:
     show_data_error(err, lang)
     st.stop()
 
-st.title("🛒 " + home["title"])
+st.title(home["title"])
 st.markdown(home["hook"])
 
 st.header(home["figures_heading"], anchor="figures")

@@ -10,7 +10,7 @@ from yiwu.story import show_data_error
 
 leave_legacy_mpa()  # a shared link (?series=…) may be the first visit after the server starts
 lang = current_lang()
-st.title("📈 " + t("nav.numbers", lang))
+st.title(t("nav.numbers", lang))
 try:
     chart_view.explorer(lang)
 except DataError as err:

@@ -89,12 +89,12 @@ with st.container(key="present-step"):
 
 with st.container(horizontal=True, gap="medium", key="present-footer"):
     if show_notes:
-        link("present", lang, label=t("present.notes_hide", lang), icon="🙈", step=current)
+        link("present", lang, label=t("present.notes_hide", lang), icon=":material/visibility_off:", step=current)
     else:
         # A plain link opens a new tab: the notes go on the teacher's screen.
-        st.markdown(f"[🗒️ {t('present.notes_link', lang)}](present?step={current}&lang={lang}&notes=1)",
+        st.markdown(f":material/edit_note: [{t('present.notes_link', lang)}](present?step={current}&lang={lang}&notes=1)",
                     width="content")
     if step.chapter_id:
-        link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon="📖")
-    link("home", lang, label=t("present.exit", lang), icon="🏠")
+        link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon=":material/menu_book:")
+    link("home", lang, label=t("present.exit", lang), icon=":material/home:")
 st.caption(t("present.keys", lang))

@@ -187,7 +187,7 @@ def test_key_terms_open_under_the_section_that_uses_them(lang):
     expected = {glossary[t]["term"] for s in chapter.sections for t in terms_in(section_text(s), glossary)}
     at = run_chapter(lang, "breakthrough")
     popovers = at.get("popover")
-    labels = {p.proto.popover.label.removeprefix("📖 ").strip() for p in popovers}
+    labels = {p.proto.popover.label.strip() for p in popovers}
     assert glossary["four-permits"]["term"] in labels
     assert labels == expected
     source_words = tuple(read_strings(lang)[k].split("{")[0] for k in ("source.one", "source.many"))

@@ -1,10 +1,10 @@
 """Content parity: every chapter, text and string exists in both languages, alike."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from yiwu import DATA, ROOT
 from yiwu.content import BLOCK_KINDS
@@ -162,7 +162,7 @@ def test_generations_have_words_and_six_rows():
 
 def test_story_readme_is_there_for_writers():
     assert (DATA / "story" / "README.md").exists()
-    assert Path(DATA / "chapters.csv").read_text().startswith("id,order,url_path,icon")
+    assert Path(DATA / "chapters.csv").read_text().startswith("id,order,url_path")
 
 
 def test_chinese_text_uses_full_width_punctuation():

@@ -63,7 +63,7 @@ def after_section(section: Section, lang: str) -> None:
 
 
 def terms_row(text: str, lang: str, key: str) -> None:
-    """One row of popovers ("📖 四个允许") for the glossary terms found in ``text``."""
+    """One row of popovers (book icon + "四个允许") for the glossary terms found in ``text``."""
     try:
         glossary = load_words("glossary", lang)
     except DataError:
@@ -76,7 +76,7 @@ def terms_row(text: str, lang: str, key: str) -> None:
     with st.container(horizontal=True, gap="small", key=key):
         for term_id in ids:
             entry = glossary[term_id]
-            with st.popover("📖 " + entry["term"], help=t("terms.label", lang)):
+            with st.popover(entry["term"], icon=":material/menu_book:", help=t("terms.label", lang)):
                 st.markdown(f"**{entry['term']}** — {entry.get('short', '')}")
                 if entry.get("long"):
                     st.markdown(entry["long"])
@@ -127,9 +127,9 @@ def quiz_block(chapter: Chapter, lang: str) -> None:
                 continue
             state["answers"][q.id] = choice
             if q.is_right(choice):
-                st.success(t("quiz.right", lang) + " " + q.explain, icon="✅")
+                st.success(t("quiz.right", lang) + " " + q.explain, icon=":material/check_circle:")
             else:
-                st.warning(t("quiz.wrong", lang, answer=q.options[q.answer]) + " " + q.explain, icon="💡")
+                st.warning(t("quiz.wrong", lang, answer=q.options[q.answer]) + " " + q.explain, icon=":material/lightbulb:")
     if quiz.discuss:
         st.subheader(t("quiz.discuss", lang), anchor=f"discuss-{chapter.id}")
         st.markdown(quiz.discuss)
@@ -152,7 +152,7 @@ def download_answers(lang: str) -> None:
             continue
     data = answers_markdown(entries, state["answers"], state["notes"], lang)
     st.download_button(t("quiz.download", lang), data=data.encode("utf-8"), file_name=t("quiz.file_name", lang),
-                       mime="text/markdown", on_click="ignore", icon="💾", help=t("quiz.download_help", lang),
+                       mime="text/markdown", on_click="ignore", icon=":material/download:", help=t("quiz.download_help", lang),
                        key="download-answers")
     st.caption(t("quiz.kept", lang))
 
@@ -179,7 +179,7 @@ def reading_progress(chapter: Chapter, lang: str) -> None:
     opened = [c for c in ids if c in state["opened"]]
     label = t("reading.heading", lang) + " · " + t("reading.summary", lang, opened=len(opened), total=len(ids),
                                                     answered=len(answered))
-    with st.expander(label, icon="🧭"):
+    with st.expander(label, icon=":material/explore:"):
         for n, cid in enumerate(ids, start=1):
             try:
                 ch = load_chapter(cid, lang)
@@ -187,11 +187,11 @@ def reading_progress(chapter: Chapter, lang: str) -> None:
                 continue
             entry = t("reading.entry", lang, n=n, title=ch.nav, minutes=ch.minutes)
             if cid in answered:
-                icon, entry = "✅", f"{entry} · {t('reading.mark_answered', lang)}"
+                icon, entry = ":material/check_circle:", f"{entry} · {t('reading.mark_answered', lang)}"
             elif cid in state["opened"]:
-                icon, entry = "📖", f"{entry} · {t('reading.mark_opened', lang)}"
+                icon, entry = ":material/menu_book:", f"{entry} · {t('reading.mark_opened', lang)}"
             else:
-                icon = "▫️"
+                icon = ":material/radio_button_unchecked:"
             if cid == chapter.id:
                 entry = f"**{entry}**"
             link(cid, lang, label=entry, icon=icon)
@@ -209,17 +209,17 @@ def after_chapter(chapter: Chapter, lang: str) -> None:
     left, right = st.columns(2)
     with left:
         if i > 0:
-            link(ids[i - 1], lang, label=t("reading.prev", lang, title=chapter_title(ids[i - 1], lang)), icon="⬅️")
+            link(ids[i - 1], lang, label=t("reading.prev", lang, title=chapter_title(ids[i - 1], lang)), icon=":material/arrow_back:")
         else:
-            link("home", lang, label=t("reading.home", lang), icon="🏠")
+            link("home", lang, label=t("reading.home", lang), icon=":material/home:")
     with right:
         if i + 1 < len(ids):
-            link(ids[i + 1], lang, label=t("reading.next", lang, title=chapter_title(ids[i + 1], lang)), icon="➡️")
+            link(ids[i + 1], lang, label=t("reading.next", lang, title=chapter_title(ids[i + 1], lang)), icon=":material/arrow_forward:")
         else:
-            link("home", lang, label=t("reading.home", lang), icon="🏠")
+            link("home", lang, label=t("reading.home", lang), icon=":material/home:")
     step = first_step(chapter.id, lang)
     if step:
-        link("present", lang, label=t("reading.present", lang), icon="🎓", step=step)
+        link("present", lang, label=t("reading.present", lang), icon=":material/co_present:", step=step)
 
 
 def first_step(chapter_id: str, lang: str) -> int | None:
@@ -257,11 +257,11 @@ def presenter_notes(steps: list[Step], current: int, chapter_ids: list[str], lan
         note = notes.get(step.section_id or "")
         plan = budget(steps, notes, current)
         minutes = f"{note.minutes if note else DEFAULT_MINUTES:g}"
-        st.subheader("🗒️ " + t("present.notes_title", lang), anchor=False)
-        st.markdown("⏱️ " + t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
+        st.subheader(":material/edit_note: " + t("present.notes_title", lang), anchor=False)
+        st.markdown(":material/timer: " + t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
         if note:
             st.markdown(note.say)
-            st.markdown(f"**❓ {t('present.ask', lang)}** {note.ask}")
+            st.markdown(f":material/help: **{t('present.ask', lang)}** {note.ask}")
         elif step.chapter_id:
             st.info(t("present.no_notes", lang))
         else:

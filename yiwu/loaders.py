@@ -92,7 +92,7 @@ SCHEMAS: dict[str, Schema] = {
         Col("period"), Col("source_ids", "sources"), Col("status", "choice", choices=_STATUSES),
     ), key="id"),
     "chapters": Schema("chapters.csv", (
-        Col("id"), Col("order", "int"), Col("url_path"), Col("icon"),
+        Col("id"), Col("order", "int"), Col("url_path"),
     ), key="id"),
     "generations": Schema("generations.csv", (
         Col("generation", "int"), Col("year", "year"), Col("end_year", "year", required=False),

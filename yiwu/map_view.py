@@ -222,7 +222,7 @@ def world(lang: str, key: str = "world") -> None:
     options = list(routes.sort_values(["since", "id"])["id"]) + list(pickable["id"])
     names = {**dict(zip(routes["id"], routes["name"], strict=True)),
              **dict(zip(places["id"], places["name"], strict=True))}
-    icons = {"rail": "🚆", "sea": "🚢", "rail+sea": "🚆", "sea+road": "🚢", "hub": "🏬", "story": "💬"}
+    icons = {"rail": "▬", "sea": "┅", "rail+sea": "▬", "sea+road": "┅", "hub": "●", "story": "●"}
     kind_of = {**dict(zip(routes["id"], routes["mode"], strict=True)),
                **dict(zip(places["id"], places["kind"], strict=True))}
     if st.session_state.get(pick_key) not in options:
@@ -231,7 +231,7 @@ def world(lang: str, key: str = "world") -> None:
     def _reset_map_selection() -> None:
         st.session_state[f"map_{key}_gen"] = gen + 1
 
-    choice = st.selectbox(words["pick"], options, format_func=lambda i: f"{icons.get(kind_of[i], '📍')} {names[i]}",
+    choice = st.selectbox(words["pick"], options, format_func=lambda i: f"{icons.get(kind_of[i], '•')} {names[i]}",
                           placeholder=words["pick_placeholder"], help=words["pick_help"], key=pick_key,
                           on_change=_reset_map_selection)
     if choice in set(routes["id"]):

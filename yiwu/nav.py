@@ -86,14 +86,14 @@ def chapter_title(chapter_id: str, lang: str) -> str:
 def pages(lang: str) -> dict[str, st.Page]:
     """Every page of the app by id, in reading order."""
     out = {"home": st.Page(str(ROOT / "pages" / "home.py"), title=t("nav.home", lang),
-                           icon="🏠", url_path="home", default=True)}
+                           url_path="home", default=True)}
     for _, ch in load_table("chapters").sort_values("order").iterrows():
         out[ch["id"]] = st.Page(_chapter_runner(ch["id"]), title=chapter_title(ch["id"], lang),
-                                icon=ch["icon"], url_path=ch["url_path"])
+                                url_path=ch["url_path"])
     out["numbers"] = st.Page(str(ROOT / "pages" / "numbers.py"), title=t("nav.numbers", lang),
-                             icon="📈", url_path="numbers")
+                             url_path="numbers")
     out["present"] = st.Page(str(ROOT / "pages" / "present.py"), title=t("nav.present", lang),
-                             icon="🎓", url_path="present")
+                             url_path="present")
     return out
 
 
@@ -110,7 +110,7 @@ def navigation(lang: str):
 
 def link(page_id: str, lang: str, label: str | None = None, icon: str | None = None, **params) -> None:
     page = pages(lang)[page_id]
-    st.page_link(page, label=label or page.title, icon=icon or page.icon,
+    st.page_link(page, label=label or page.title, icon=icon,
                  query_params={"lang": lang, **params})
 
 

@@ -21,7 +21,7 @@ from yiwu.sources import cite
 
 def show_data_error(err: DataError, lang: str) -> None:
     st.error(t("error.data", lang) + "\n\n" + t("error.detail", lang, where=err.where(lang),
-                                                   problem=err.message), icon="⚠️")
+                                                   problem=err.message), icon=":material/warning:")
 
 
 def fact(fact_id: str):
@@ -82,7 +82,7 @@ def generation_card(g, words: dict, lang: str, anchor: bool = True) -> None:
         st.markdown(t("gen.facts", lang, when=w["when"], place=w["place"], stalls=stalls, area=area))
         st.markdown(w["changed"])
         if w.get("note"):
-            st.caption("ℹ️ " + w["note"])
+            st.caption(":material/info: " + w["note"])
         st.caption(cite(g["source_ids"], lang))
 
 
@@ -172,13 +172,11 @@ def render_chapter(chapter_id: str) -> None:
     lang = current_lang()
     try:
         chapter = load_chapter(chapter_id, lang)
-        chapters = load_table("chapters")
     except DataError as err:
         st.title(t("error.title", lang))
         show_data_error(err, lang)
         return
-    icon = chapters.loc[chapters["id"] == chapter_id, "icon"].iloc[0]
-    st.title(f"{icon} {chapter.title}")
+    st.title(chapter.title)
     st.caption(t("chapter.meta", lang, minutes=chapter.minutes, summary=chapter.summary))
     classroom.before_chapter(chapter, lang)
     for block in chapter.intro:

@@ -75,15 +75,19 @@ def start_server(script: str = "streamlit_app.py", cwd: Path = ROOT, port: int |
     raise RuntimeError("streamlit did not become healthy in 60 s")
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    proc, url = start_server()
-    yield url
+def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    proc, url = start_server()
+    yield url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -112,25 +116,27 @@ def _watch_requests(page) -> None:
     page.route("**/*", route)
 
 
-@pytest.fixture
-def browser_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+def _watched_page(browser, **context_options):
+    """A page in a fresh context that records script errors and outside requests."""
+    context = browser.new_context(**context_options)
     page = context.new_page()
     page.console_errors = []
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     _watch_requests(page)
+    return context, page
+
+
+@pytest.fixture
+def browser_page(browser):
+    context, page = _watched_page(browser, viewport={"width": 1280, "height": 900}, locale="en-US")
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+    context, page = _watched_page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                   is_mobile=True, has_touch=True, locale="zh-CN")
-    page = context.new_page()
-    page.console_errors = []
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-    _watch_requests(page)
     yield page
     context.close()
 

@@ -1,11 +1,10 @@
 """Hostile input and broken data, as a browser meets them."""
 
 import shutil
-import subprocess
 
 import pytest
 
-from tests.e2e.conftest import ROOT, open_page, start_server, wait_for_app
+from tests.e2e.conftest import ROOT, open_page, start_server, stop_server, wait_for_app
 
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
 PARAMS = ("lang", "step", "gen", "series", "notes", "whatever")
@@ -52,11 +51,7 @@ def broken_app(tmp_path_factory):
     facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     proc, url = start_server(cwd=copy)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import open_page, wait_for_app
+from tests.e2e.conftest import _watched_page, open_page, start_server, stop_server, wait_for_app
 from yiwu.loaders import read_chapter, read_table
 
 CHAPTERS = read_table("chapters").sort_values("order")
@@ -80,3 +80,25 @@ def test_language_survives_navigation(browser_page, app_url):
     wait_for_app(browser_page)
     assert "lang=en" in browser_page.url
     assert not HAN.search(browser_page.title())
+
+
+def test_a_chapter_link_is_usable_on_a_fresh_server(browser):
+    """The first visit after a start is often a shared chapter link.
+
+    Streamlit's legacy pages/ mode answers it with a "Page not found" dialog
+    that makes the page inert; the router closes it.
+    """
+    proc, url = start_server()
+    try:
+        context, page = _watched_page(browser, viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/world?lang=en")
+        wait_for_app(page)
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("Page not found").count() == 0
+        assert read_chapter("world", "en").title in main_text(page)
+        page.get_by_role("radio", name="中文").click(timeout=5000)
+        wait_for_app(page)
+        assert "/world" in page.url and "lang=zh" in page.url
+        context.close()
+    finally:
+        stop_server(proc)

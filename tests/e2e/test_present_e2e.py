@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import open_page, start_server, wait_for_app
+from tests.e2e.conftest import open_page, start_server, stop_server, wait_for_app
 from yiwu.loaders import read_chapter, read_strings, read_table
 from yiwu.present import build_steps
 
@@ -173,8 +172,4 @@ def test_a_shared_link_is_routed_even_on_a_fresh_server(browser):
         assert headline(page) == steps_for("zh")[6].headline
         assert page.get_by_role("radio", name="English").count() == 1, "no language switch on a fresh server"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
