@@ -26,7 +26,8 @@ LANGS = ("zh", "en")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
-SHARED_SERIES = Path("/work/shared/facts/series.csv")
+# The research notes sit beside the repository (../shared), in CI as here.
+SHARED_SERIES = Path(__file__).resolve().parents[2] / "shared" / "facts" / "series.csv"
 TIMEOUT = 60
 
 
