@@ -6,13 +6,11 @@ switch, builds the navigation from the chapter registry and runs the page.
 
 import streamlit as st
 
-from yiwu import ASSETS
 from yiwu.i18n import language_picker, resolve_lang
 from yiwu.nav import close_stale_page_not_found, in_legacy_mpa, navigation
 
 # No page_title: each st.Page's translated title names the browser tab.
 st.set_page_config(page_icon="🛒", layout="centered")
-st.html(ASSETS / "app.css")
 lang = resolve_lang()
 first_session = in_legacy_mpa()
 page = navigation(lang)

@@ -12,7 +12,9 @@ sys.path.insert(0, str(ROOT))
 
 @pytest.fixture(autouse=True)
 def clear_caches():
-    # AppTest shares st.cache_data across instances and with plain calls.
+    # AppTest shares Streamlit's caches across instances and with plain calls.
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()

@@ -404,7 +404,7 @@ def test_numbers_page_shows_chart_table_and_sources_of_the_series_in_the_link(na
     view = chart_view.build_series(name, lang)
     spec = spec_of(at.get("vega_lite_chart")[0])
     assert spec["title"]["text"] == view.title
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == len(view.table) and list(table.columns) == list(view.table.columns)
     source_col = "来源" if lang == "zh" else "Source"
     assert table[source_col].str.len().min() > 0, "a value without its source"

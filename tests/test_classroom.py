@@ -111,10 +111,28 @@ def _chapter_app(lang: str) -> None:
     render_chapter(st.session_state.get("chapter", "roots"))
 
 
-def run_chapter(lang: str, chapter: str = "roots") -> AppTest:
+def run_chapter(lang: str, chapter: str = "roots", questions: bool = True) -> AppTest:
+    """A chapter in the app; ``questions`` opens its questions as a reader's click would."""
     at = AppTest.from_function(_chapter_app, args=(lang,), default_timeout=TIMEOUT)
     at.session_state["chapter"] = chapter
+    at.run()
+    return open_questions(at, chapter) if questions else at
+
+
+def open_questions(at: AppTest, chapter: str) -> AppTest:
+    at.session_state[f"quiz-open-{chapter}"] = True
     return at.run()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_questions_wait_behind_one_click_with_their_count(lang):
+    at = run_chapter(lang, questions=False)
+    assert not at.radio and not at.text_area, "the questions were built before the reader asked"
+    n = len(read_quiz("roots", lang).questions)
+    label = read_strings(lang)["quiz.open"].format(n=n)
+    assert any(e.proto.label == label for e in at.get("expander"))
+    open_questions(at, "roots")
+    assert len(at.radio) == n and len(at.text_area) == 1
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -141,9 +159,11 @@ def test_answers_and_notes_survive_reading_another_chapter():
     at.text_area[0].input("Our town has a big river.").run()
     at.session_state["chapter"] = "breakthrough"
     at.run()
+    assert not at.radio, "an unanswered chapter's questions start closed"
+    open_questions(at, "breakthrough")
     assert read_quiz("breakthrough", "en").questions[0].prompt in at.radio[0].label
     at.session_state["chapter"] = "roots"
-    at.run()
+    at.run()  # answered here before: the questions open by themselves
     assert at.radio[1].value == 1
     assert at.text_area[0].value == "Our town has a big river."
     assert len(at.warning) + len(at.success) == 1
@@ -175,6 +195,10 @@ def test_the_reading_list_marks_chapters_opened_and_answered():
     strings = read_strings("en")
     summary = strings["reading.summary"].format(opened=2, total=len(CHAPTERS), answered=1)
     assert any(summary in e.proto.label for e in at.get("expander"))
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert not any(strings["reading.mark_opened"] in label for label in labels)  # built when opened
+    at.session_state["reading-progress"] = True
+    at.run()
     labels = [link.proto.label for link in at.get("page_link")]
     assert any(strings["reading.mark_answered"] in label and "Roots" in label for label in labels)
     assert any(strings["reading.mark_opened"] in label and "Breakthrough" in label for label in labels)

@@ -11,6 +11,7 @@ data, regenerate it, look at the diff, and commit it with the change:
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from urllib.parse import unquote
@@ -18,7 +19,7 @@ from urllib.parse import unquote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from yiwu import ROOT, map_view, maps
+from yiwu import ROOT, charts, map_view, maps
 from yiwu.loaders import DataError, read_table, read_words
 from yiwu.sources import source_name
 
@@ -254,19 +255,45 @@ def test_default_view_matches_the_reviewed_fixture():
     assert deck == expected, "the default map changed: review it and regenerate the fixture (see the module docstring)"
 
 
-def test_markets_deck_numbers_the_six_generations():
+def markets_spec(lang: str = "en") -> tuple[dict, list[dict]]:
+    """The markets chart's spec and its layers, each with its rows."""
     gens = read_table("generations")
     frame = gens[["generation", "year", "lat", "lon"]].copy()
     frame["name"] = [f"market {g}" for g in gens["generation"]]
     frame["label"] = [str(y) for y in gens["year"]]
-    frame["tip"] = ""
-    deck = json.loads(maps.markets_deck(frame, map_view.labels("en")).to_json())
-    dots = next(x for x in deck["layers"] if x["id"] == "markets")["data"]
-    assert [d["n"] for d in dots] == [str(g) for g in sorted(gens["generation"])]
-    years = [t["name"] for x in deck["layers"] if x["id"].startswith("years") for t in x["data"]]
-    assert sorted(years) == sorted(str(y) for y in gens["year"])  # every opening year is labelled
-    assert not re.search(r"https?://", json.dumps(deck))
-    assert deck["mapStyle"].startswith("data:")
+    words = map_view.labels(lang)
+    spec = charts.markets_chart(frame, {"km": words["markets.km"], "tt.name": words["markets.name"],
+                                        "tt.year": words["markets.year"], "description": "alt"}).to_dict()
+    layers = [{**x, "rows": spec["datasets"][x["data"]["name"]]} for x in spec["layer"]]
+    return spec, layers
+
+
+def test_markets_chart_numbers_the_six_generations_in_order():
+    gens = read_table("generations").sort_values("generation")
+    spec, layers = markets_spec()
+    numbers = next(x for x in layers if x["encoding"].get("text", {}).get("field") == "n")
+    assert [r["n"] for r in numbers["rows"]] == [str(g) for g in gens["generation"]]
+    years = [r["label"] for x in layers if x["encoding"].get("text", {}).get("field") == "label"
+             and x["rows"][0]["label"] != "1 km" for r in x["rows"]]
+    assert sorted(years) == sorted(str(y) for y in gens["year"])  # every dot has its year, once
+    moves = next(x for x in layers if x["mark"].get("strokeDash"))
+    assert moves["encoding"]["order"]["field"] == "order"  # the dashed line follows the moves in time
+    assert [r["generation"] for r in sorted(moves["rows"], key=lambda r: r["order"])] == list(gens["generation"])
+    assert spec["projection"]["type"] == "mercator"  # same scale in every direction, so the bar holds
+    assert all("url" not in x["data"] for x in layers)  # nothing to fetch: it draws offline
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markets_scale_bar_is_one_kilometre_long(lang):
+    _, layers = markets_spec(lang)
+    bar = next(x for x in layers if x["mark"]["type"] == "line" and not x["mark"].get("strokeDash"))
+    (a, b) = [(r["lat"], r["lon"]) for r in bar["rows"]]
+    # Haversine distance between the bar's ends.
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    assert 2 * 6371.0 * math.asin(math.sqrt(h)) == pytest.approx(1.0, rel=0.01)
+    label = next(x for x in layers if x["mark"]["type"] == "text" and x["rows"] == bar["rows"][:1])
+    assert label["rows"][0]["label"] == map_view.labels(lang)["markets.km"]
 
 
 # ---------------------------------------------------------------- the view
@@ -293,7 +320,10 @@ def test_world_view_renders_map_controls_and_text_alternative(lang):
     assert charts[0].proto.alt.startswith(map_view.labels(lang)["alt.intro"].format(year=2025))
     assert at.slider[0].value == 2025
     assert at.selectbox[0].value is None
-    assert len(at.table) == 1  # the route table
+    assert not at.table  # the route table waits until its expander is opened
+    at.session_state["map_world_table"] = True
+    at.run()
+    assert len(at.table) == 1
     captions = " ".join(c.value for c in at.caption)
     assert map_view.labels(lang)["notes.hidden"] in captions
 
@@ -321,8 +351,11 @@ def test_moving_the_year_back_shrinks_the_network():
 def test_markets_view_renders(lang):
     at = run_view("markets", lang)
     assert not at.exception
-    assert len(at.get("deck_gl_json_chart")) == 1
-    assert at.get("deck_gl_json_chart")[0].proto.alt
+    charts_ = at.get("vega_lite_chart")
+    assert len(charts_) == 1 and not at.get("deck_gl_json_chart")
+    spec = json.loads(charts_[0].proto.spec)
+    assert spec["description"].startswith(map_view.labels(lang)["markets.alt"].split("{")[0])
+    assert "{" not in spec["description"]
 
 
 def test_unknown_map_name_is_a_friendly_note():

@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from yiwu import DATA, charts
+from yiwu import DATA, charts, lazy
 from yiwu.i18n import t
 from yiwu.loaders import DataError, load_strings, load_table, load_words
 from yiwu.sources import cite, source_name
@@ -301,12 +301,15 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
         st.download_button(s["download"], view.table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
     else:
-        with st.expander(s["table"]):
-            _table(view.table)
+        with lazy.expander(s["table"], key=f"{key_prefix}_table_{name}") as opened:
+            if opened:
+                _table(view.table)
 
 
 def _table(table: pd.DataFrame) -> None:
-    st.dataframe(table, hide_index=True, width="stretch")
+    # A plain HTML table: screen readers read it, and it costs the browser far
+    # less than the interactive grid of st.dataframe.
+    st.table(table, hide_index=True)
 
 
 def url_choice(key: str, options, default=None) -> None:
@@ -377,8 +380,9 @@ def render_timeline(lang: str) -> None:
     st.caption(cite(view.source_ids, lang))
     _events_list(view.events, lang)
     st.caption(view.alt)
-    with st.expander(s["table"]):
-        _table(view.table)
+    with lazy.expander(s["table"], key="timeline_table") as opened:
+        if opened:
+            _table(view.table)
 
 
 def explorer(lang: str) -> None:

@@ -322,3 +322,58 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
     return alt.layer(*layers).properties(
         title=alt.Title(labels["title"]), width="container", height=TIMELINE_HEIGHT,
         description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+# ---------------------------------------------------------------- markets map
+
+MARKET_FILL = PALETTE[0]
+MARKETS_HEIGHT = 380
+KM_PER_DEGREE_LAT = 110.57
+
+
+def km_bar(lat: float, lon: float) -> pd.DataFrame:
+    """Two points 1 km apart on the parallel ``lat``, starting at ``lon``."""
+    km_lon = 1 / (111.32 * math.cos(math.radians(lat)))  # degrees of longitude in 1 km
+    return pd.DataFrame({"lon": [lon, lon + km_lon], "lat": [lat, lat]})
+
+
+def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
+    """Yiwu's six market generations as numbered dots joined in order, with a 1 km bar.
+
+    ``markets`` has one row per generation: generation, lat, lon, name and
+    label (the opening year, shown beside the dot). ``labels`` holds
+    ``km`` (the bar's label), ``tt.name``, ``tt.year`` and ``description``.
+    A Mercator projection fitted to the dots keeps distances true in every
+    direction at any width, so the bar measures the whole picture. There is
+    no street map (none works offline), so the dots stand on plain ground.
+    """
+    m = markets.sort_values("generation").reset_index(drop=True).copy()
+    m["n"] = m["generation"].astype(int).astype(str)
+    m["order"] = range(len(m))
+    south, east = float(m["lat"].min()), float(m["lon"].max())
+    span = float(m["lat"].max()) - south
+    bar = km_bar(south - span * 0.08, east - 1 / (111.32 * math.cos(math.radians(south))))
+    bar["label"] = labels["km"]
+    geo = {"longitude": "lon:Q", "latitude": "lat:Q"}
+    tooltip = [alt.Tooltip("name:N", title=labels["tt.name"]), alt.Tooltip("label:N", title=labels["tt.year"])]
+    moves = alt.Chart(m).mark_line(color=RULE_COLOR, strokeDash=[5, 4], strokeWidth=2).encode(
+        **geo, order="order:Q")
+    # On a phone the first three markets lie a few pixels apart: smaller dots.
+    narrow = "width < 420"
+    dots = alt.Chart(m).mark_circle(size=alt.expr(f"{narrow} ? 260 : 520"), opacity=1, color=MARKET_FILL,
+                                    stroke="#FFFFFF", strokeWidth=alt.expr(f"{narrow} ? 1 : 2")).encode(
+        **geo, tooltip=tooltip)
+    numbers = alt.Chart(m).mark_text(fontSize=alt.expr(f"{narrow} ? 11 : 14"), fontWeight="bold", color="#FFFFFF",
+                                     baseline="middle").encode(**geo, text="n:N", tooltip=tooltip)
+    # A year goes left of its dot when another dot sits just east of it.
+    x_km = (m["lon"] - m["lon"].min()) * 111.32 * math.cos(math.radians(south))
+    y_km = (m["lat"] - south) * KM_PER_DEGREE_LAT
+    crowded = [any(0 < x_km[j] - x_km[i] < 0.8 and abs(y_km[j] - y_km[i]) < 0.25 for j in m.index) for i in m.index]
+    years = [alt.Chart(m[[c == left for c in crowded]]).mark_text(
+        fontSize=FONT_SIZE, align="right" if left else "left", dx=alt.expr(f"{narrow} ? {-12 if left else 12} : {-16 if left else 16}"), baseline="middle").encode(
+        **geo, text="label:N") for left in (False, True)]
+    scale = alt.Chart(bar).mark_line(color=RULE_COLOR, strokeWidth=3).encode(**geo)
+    scale_label = alt.Chart(bar.head(1)).mark_text(fontSize=13, align="left", dy=-10).encode(**geo, text="label:N")
+    return alt.layer(moves, scale, scale_label, dots, numbers, *years).project(type="mercator").properties(
+        width="container", height=MARKETS_HEIGHT, description=labels["description"],
+        padding={"left": 20, "right": 60, "top": 20, "bottom": 10})

@@ -11,9 +11,10 @@ import re
 
 import streamlit as st
 
+from yiwu import lazy
 from yiwu.content import Chapter, Section
 from yiwu.i18n import t
-from yiwu.loaders import DataError, load_chapter, load_table, load_words
+from yiwu.loaders import DataError, load_chapter, load_table, load_words, shared
 from yiwu.present import DEFAULT_MINUTES, Note, Step, budget, read_notes
 from yiwu.quiz import Quiz, answers_markdown, read_quiz
 from yiwu.sources import cite
@@ -100,7 +101,7 @@ def before_chapter(chapter: Chapter, lang: str) -> None:
     st.progress(n / len(ids), text=t("reading.position", lang, n=n, total=len(ids)))
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def load_quiz(chapter_id: str, lang: str) -> Quiz | None:
     return read_quiz(chapter_id, lang)
 
@@ -118,6 +119,17 @@ def quiz_block(chapter: Chapter, lang: str) -> None:
         return
     state = progress_state()
     st.header(t("quiz.heading", lang), anchor=f"questions-{chapter.id}", divider="gray")
+    # The questions open on request: built up front they made every chapter
+    # slower to appear (bench/README.md). They open by themselves once the
+    # reader has answered something here.
+    started = any(q.id in state["answers"] for q in quiz.questions) or bool(state["notes"].get(chapter.id))
+    with lazy.expander(t("quiz.open", lang, n=len(quiz.questions)), key=f"quiz-open-{chapter.id}",
+                       expanded=started, icon=":material/quiz:") as opened:
+        if opened:
+            questions(chapter, quiz, state, lang)
+
+
+def questions(chapter: Chapter, quiz: Quiz, state: dict, lang: str) -> None:
     for n, q in enumerate(quiz.questions, start=1):
         with st.container(border=True):
             stored = state["answers"].get(q.id)
@@ -179,8 +191,8 @@ def reading_progress(chapter: Chapter, lang: str) -> None:
     opened = [c for c in ids if c in state["opened"]]
     label = t("reading.heading", lang) + " · " + t("reading.summary", lang, opened=len(opened), total=len(ids),
                                                     answered=len(answered))
-    with st.expander(label, icon=":material/explore:"):
-        for n, cid in enumerate(ids, start=1):
+    with lazy.expander(label, key="reading-progress", icon=":material/explore:") as opened:
+        for n, cid in enumerate(ids if opened else [], start=1):
             try:
                 ch = load_chapter(cid, lang)
             except DataError:
@@ -238,7 +250,7 @@ def first_step(chapter_id: str, lang: str) -> int | None:
 
 # ---------------------------------------------------------------- presentation
 
-@st.cache_data(show_spinner=False)
+@shared
 def load_notes(chapter_id: str, lang: str) -> dict[str, Note]:
     return read_notes(chapter_id, lang)
 

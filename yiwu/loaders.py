@@ -19,6 +19,13 @@ import streamlit as st
 
 from yiwu import DATA, ROOT
 
+# Everything loaded from data/ is shared by all sessions and never modified:
+# callers filter and copy, they do not write back. st.cache_resource hands out
+# the one object; st.cache_data would unpickle a fresh copy on every call, and
+# a page asks for its strings and tables hundreds of times (every t() call).
+# That copying was most of a chapter's server time (bench/README.md).
+shared = st.cache_resource(show_spinner=False)
+
 LANGS = ("zh", "en")
 
 # These few words stay in code, not in the string tables, because they must
@@ -234,7 +241,7 @@ def read_table(name: str, path: Path | None = None, source_ids: set[str] | None 
     return frame
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def load_table(name: str) -> pd.DataFrame:
     """The checked table ``name`` (a key of :data:`SCHEMAS`), cached."""
     return read_table(name)
@@ -281,7 +288,7 @@ def read_words(table: str, lang: str, base: Path | None = None) -> dict[str, dic
     return {str(k): v for k, v in mine.items()}
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def load_words(table: str, lang: str) -> dict[str, dict]:
     return read_words(table, lang)
 
@@ -312,7 +319,7 @@ def read_strings(lang: str, base: Path | None = None) -> dict[str, str]:
     return out
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def load_strings(lang: str) -> dict[str, str]:
     return read_strings(lang)
 
@@ -355,7 +362,7 @@ def read_chapter(chapter_id: str, lang: str, path: Path | None = None, fact_ids:
     return chapter
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def load_chapter(chapter_id: str, lang: str):
     try:
         fact_ids = set(load_table("facts")["id"])

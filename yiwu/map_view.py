@@ -16,10 +16,10 @@ import re
 import pandas as pd
 import streamlit as st
 
-from yiwu import maps
+from yiwu import charts, lazy, maps
 from yiwu.content import FACT
 from yiwu.i18n import fmt_number, t
-from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words
+from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
 YEARS = (1982, 2025)
@@ -74,7 +74,7 @@ def check(routes: pd.DataFrame, places: pd.DataFrame) -> None:
             raise DataError(path, "“since” must be the year of the first run", row, "since")
 
 
-@st.cache_data(show_spinner=False)
+@shared
 def world_frames(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Routes and places with every text in ``lang``: what :func:`maps.world_deck` draws."""
     routes, places = load_table("routes").copy(), load_table("places").copy()
@@ -242,10 +242,11 @@ def world(lang: str, key: str = "world") -> None:
             _card_place(places[places["id"] == choice].iloc[0], words)
 
     st.caption(" ".join(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base")))
-    with st.expander(words["table.title"]):
-        table = maps.route_table(routes, words, year=year)
-        st.caption(words["route_count"].format(n=len(table), year=year))
-        st.table(table.set_index(table.columns[0]))
+    with lazy.expander(words["table.title"], key=f"map_{key}_table") as opened:
+        if opened:
+            table = maps.route_table(routes, words, year=year)
+            st.caption(words["route_count"].format(n=len(table), year=year))
+            st.table(table.set_index(table.columns[0]))
 
 
 def markets(lang: str) -> None:
@@ -255,22 +256,24 @@ def markets(lang: str) -> None:
     frame = gens[["generation", "year", "lat", "lon"]].copy()
     frame["name"] = [gen_words[str(int(g))]["name"] for g in gens["generation"]]
     frame["label"] = [str(int(y)) if lang == "en" else f"{int(y)}年" for y in gens["year"]]
-    frame["tip"] = [maps.market_tip(row, gen_words[str(int(row["generation"]))], words, lang)
-                    for _, row in gens.iterrows()]
-    view = _view()
-    sep = ";" if lang == "zh" else "; "
     alt = words["markets.alt"].format(
-        names=sep.join(f"{int(g)} {n}" for g, n in zip(frame["generation"], frame["name"], strict=True)))
-    st.pydeck_chart(maps.markets_deck(frame, words, view=view), height=420 if view == "wide" else 380, alt=alt)
+        names=("\uff1b" if lang == "zh" else "; ").join(
+            f"{int(g)} {n}" for g, n in zip(frame["generation"], frame["name"], strict=True)))
+    # An Altair chart, not a deck.gl map: six dots need no map engine, and the
+    # chapter's timeline has already loaded Vega (see bench/README.md).
+    chart = charts.markets_chart(frame, {"km": words["markets.km"], "tt.name": words["markets.name"],
+                                         "tt.year": words["markets.year"], "description": alt})
+    st.altair_chart(chart, width="stretch", key="markets_chart")
     st.caption(words["markets.legend"] + " " + words["markets.note"])
-    with st.expander(words["markets.table"]):
-        table = pd.DataFrame({
-            words["markets.generation"]: frame["generation"].astype(int),
-            words["markets.year"]: frame["year"].astype(int),
-            words["markets.name"]: frame["name"],
-        })
-        st.table(table.set_index(words["markets.generation"]))
-        st.caption(cite([s for ids in gens["source_ids"] for s in ids], lang))
+    st.caption(cite([s for ids in gens["source_ids"] for s in ids], lang))
+    with lazy.expander(words["markets.table"], key="markets_table") as opened:
+        if opened:
+            table = pd.DataFrame({
+                words["markets.generation"]: frame["generation"].astype(int),
+                words["markets.year"]: frame["year"].astype(int),
+                words["markets.name"]: frame["name"],
+            })
+            st.table(table.set_index(words["markets.generation"]))
 
 
 MAPS = {"world": world, "markets": markets}

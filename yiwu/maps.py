@@ -38,7 +38,6 @@ HUB = [0, 158, 115]  # #009E73
 STORY = [204, 121, 167]  # #CC79A7
 INK = [20, 20, 20]
 WHITE = [255, 255, 255]
-CITY_GROUND = "#ece8df"
 
 LAYERS = ("rail", "sea", "markets", "stories")
 LEG_GROUP = {"rail": "rail", "sea": "sea", "road": "sea"}
@@ -420,60 +419,3 @@ def route_table(routes: pd.DataFrame, labels: Mapping[str, str], *, year: int) -
         labels["table.crossings"]: seen["crossings"].replace("", dash),
         labels["table.source"]: seen["source_names"],
     }).reset_index(drop=True)
-
-
-# ---------------------------------------------------------------- the markets map
-
-MARKET_VIEWS = {
-    "wide": {"latitude": 29.3255, "longitude": 120.102, "zoom": 12.45, "width": 700, "height": 420},
-    "phone": {"latitude": 29.3255, "longitude": 120.102, "zoom": 12.05, "width": 356, "height": 380},
-}
-
-
-def markets_deck(markets: pd.DataFrame, labels: Mapping[str, str], *, view: str = "wide") -> pdk.Deck:
-    """Yiwu's six market generations as numbered dots joined in order, with a 1 km bar.
-
-    ``markets`` has one row per generation: generation, lat, lon, name,
-    label (the opening year, shown beside the dot) and tip.
-    No outline of the city is drawn (there is no offline street map), so the
-    dots stand on plain ground and the scale bar gives the distances.
-    """
-    m = markets.sort_values("generation")
-    points = [{"id": str(int(g.generation)), "n": str(int(g.generation)), "name": g.name,
-               "tip": g.tip, "lon": float(g.lon), "lat": float(g.lat)} for g in m.itertuples(index=False)]
-    move = [{"path": [[p["lon"], p["lat"]] for p in points]}]
-    years = place_labels([{"name": g.label, "lon": float(g.lon), "lat": float(g.lat), "size": 13,
-                           "priority": -int(g.generation), "radius": 12} for g in m.itertuples(index=False)],
-                         MARKET_VIEWS[view])
-    # A 1 km bar in the lower right of the initial view: 1 km of longitude at this latitude.
-    lat0, lon0 = 29.305, 120.108
-    km_lon = 1 / (111.32 * 0.8725)  # degrees of longitude per km at 29.3° N (cos 29.3° ≈ 0.8725)
-    bar = [{"path": [[lon0, lat0], [lon0 + km_lon, lat0]]}]
-    bar_text = [{"name": labels["markets.km"], "lon": lon0 + km_lon / 2, "lat": lat0}]
-    layers = [
-        pdk.Layer("PathLayer", move, id="moves", pickable=False, get_path="path", get_color=[90, 90, 90],
-                  get_width=2, width_units=PX, get_dash_array=[3, 2], dash_justified=True,
-                  extensions=[{"@@type": "PathStyleExtension", "dash": True}]),
-        pdk.Layer("PathLayer", bar, id="scale", pickable=False, get_path="path", get_color=INK,
-                  get_width=3, width_units=PX),
-        pdk.Layer("TextLayer", bar_text, id="scale_label", pickable=False, get_position=["lon", "lat"],
-                  get_text="name", get_size=12, size_units=PX, get_color=INK,
-                  get_pixel_offset=[0, -10], character_set='"auto"', font_family=FONT),
-        pdk.Layer("ScatterplotLayer", points, id="markets", pickable=True, get_position=["lon", "lat"],
-                  get_radius=12, radius_units=PX, get_fill_color=SEA, get_line_color=WHITE,
-                  stroked=True, line_width_units=PX, get_line_width=2),
-        pdk.Layer("TextLayer", points, id="numbers", pickable=False, get_position=["lon", "lat"],
-                  get_text="n", get_size=14, size_units=PX, get_color=WHITE, font_weight=700,
-                  character_set='"auto"', font_family=FONT),
-        *label_layers(years, prefix="years"),
-    ]
-    frame = {k: v for k, v in MARKET_VIEWS[view].items() if k in ("latitude", "longitude", "zoom")}
-    return _deck(layers, frame, CITY_GROUND)
-
-
-def market_tip(row, words: Mapping[str, str], labels: Mapping[str, str], lang: str) -> str:
-    """Tooltip text of one market generation."""
-    years = str(int(row["year"])) if lang == "en" else f"{int(row['year'])}年"
-    return "\n".join(x for x in (labels["markets.tip"].format(n=int(row["generation"]), year=years),
-                                 words.get("place", ""), labels["tip.approx"]) if x)
-

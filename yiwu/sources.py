@@ -5,21 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from yiwu.i18n import t
-from yiwu.loaders import load_table
+from yiwu.loaders import load_table, shared
+
+
+@shared
+def source_names(lang: str) -> dict[str, str]:
+    """Every source's short name in ``lang``, by id (a page cites dozens)."""
+    out = {}
+    for r in load_table("sources").itertuples():
+        name = getattr(r, f"outlet_{lang}") or r.outlet_en
+        if not r.date:
+            out[r.id] = name
+        else:
+            out[r.id] = f"{name}\uff08{r.date}\uff09" if lang == "zh" else f"{name} ({r.date})"
+    return out
 
 
 def source_name(source_id: str, lang: str) -> str:
     """"Xinhua (2026)" / "新华社(2026)" for one source id."""
-    sources = load_table("sources")
-    row = sources[sources["id"] == source_id]
-    if row.empty:
-        return source_id
-    r = row.iloc[0]
-    name = r[f"outlet_{lang}"] or r["outlet_en"]
-    date = r["date"]
-    if not date:
-        return name
-    return f"{name}\uff08{date}\uff09" if lang == "zh" else f"{name} ({date})"
+    return source_names(lang).get(source_id, source_id)
 
 
 def cite(source_ids: Iterable[str], lang: str) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from yiwu import classroom
+from yiwu import ASSETS, classroom
 from yiwu.content import FACT, Block, Section
 from yiwu.i18n import current_lang, fmt_number, fmt_value, t
-from yiwu.loaders import DataError, load_chapter, load_table, load_words
+from yiwu.loaders import DataError, load_chapter, load_table, load_words, shared
 from yiwu.sources import cite
 
 
@@ -24,9 +24,13 @@ def show_data_error(err: DataError, lang: str) -> None:
                                                    problem=err.message), icon=":material/warning:")
 
 
-def fact(fact_id: str):
-    facts = load_table("facts")
-    return facts[facts["id"] == fact_id].iloc[0]
+@shared
+def _facts_by_id() -> dict[str, pd.Series]:
+    return {row["id"]: row for _, row in load_table("facts").iterrows()}
+
+
+def fact(fact_id: str) -> pd.Series:
+    return _facts_by_id()[fact_id]
 
 
 def fact_text(fact_id: str, lang: str) -> str:
@@ -47,6 +51,7 @@ def fact_sources(fact_ids) -> list[str]:
 
 def figures_block(args: tuple[str, ...], lang: str) -> None:
     labels = load_words("facts", lang)
+    st.html(ASSETS / "figures.css")  # long values wrap instead of being cut off
     per_row = min(len(args), 3) or 1
     # One st.columns per row, so a phone (where columns stack) keeps the order.
     for start in range(0, len(args), per_row):

@@ -65,7 +65,8 @@ def test_numbers_page_draws_every_series(browser_page, app_url, lang):
         title = chart_view.build_series(name, lang).title
         assert title in " ".join(browser_page.locator(f"{CHART} svg text").all_text_contents()), name
         assert f"series={name}" in browser_page.url
-        assert browser_page.locator('[data-testid="stDataFrame"]').count() == 1
+        assert browser_page.locator('[data-testid="stTable"] tbody tr').count() == len(
+            chart_view.build_series(name, lang).table)
         assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 1
 
 
