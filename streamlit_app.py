@@ -6,7 +6,7 @@ switch, builds the navigation from the chapter registry and runs the page.
 
 import streamlit as st
 
-from yiwu.i18n import language_picker, resolve_lang
+from yiwu.i18n import language_link, resolve_lang
 from yiwu.nav import close_stale_page_not_found, in_legacy_mpa, navigation
 
 # No page_title: each st.Page's translated title names the browser tab.
@@ -16,5 +16,9 @@ first_session = in_legacy_mpa()
 page = navigation(lang)
 if first_session and page.url_path:
     close_stale_page_not_found()
-language_picker(lang)
-page.run()
+switch = st.container()  # the language link, at the top, filled in once the page has run
+try:
+    page.run()
+finally:
+    with switch:
+        language_link(lang, page)

@@ -96,3 +96,18 @@ def test_every_chapter_renders(cid, lang):
         assert len(HAN.findall(body)) > 200
     else:
         assert len(HAN.findall(body)) < 0.05 * len(body)
+
+
+@pytest.mark.parametrize("lang, other, label", [("zh", "en", "English"), ("en", "zh", "中文")])
+def test_the_language_link_opens_the_same_page_and_step_in_the_other_language(lang, other, label):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.query_params["step"] = "7"
+    at.query_params["junk"] = "<b>x</b>"
+    at.switch_page("pages/present.py")
+    at.run()
+    assert not at.exception, at.exception
+    link = next(x.proto for x in at.get("page_link") if x.proto.label == label)
+    assert link.page.endswith("present")
+    params = dict(p.split("=", 1) for p in link.query_string.split("&"))
+    assert params == {"step": "7", "lang": other}  # the step kept, unknown parameters dropped

@@ -91,14 +91,13 @@ def _chapter_ids() -> list[str]:
     return list(load_table("chapters").sort_values("order")["id"])
 
 
-def before_chapter(chapter: Chapter, lang: str) -> None:
-    """Where this chapter sits in the story: "Chapter 3 of 8" and a bar."""
+def before_chapter(chapter: Chapter, lang: str) -> str:
+    """Note the chapter as opened; return where it sits: "Chapter 3 of 8"."""
     ids = _chapter_ids()
-    n = ids.index(chapter.id) + 1
     state = progress_state()
     if chapter.id not in state["opened"]:
         state["opened"].append(chapter.id)
-    st.progress(n / len(ids), text=t("reading.position", lang, n=n, total=len(ids)))
+    return t("reading.position", lang, n=ids.index(chapter.id) + 1, total=len(ids))
 
 
 @shared

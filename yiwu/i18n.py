@@ -39,8 +39,9 @@ def resolve_lang() -> str:
             wanted = None
     lang = wanted if wanted in LANGS else DEFAULT_LANG
     st.session_state["lang"] = lang
-    if st.query_params.get("lang") != lang:
-        st.query_params["lang"] = lang
+    # Written every time: after a link to the same page (the language link)
+    # the browser keeps showing the old address unless it is told again.
+    st.query_params["lang"] = lang
     return lang
 
 
@@ -49,24 +50,22 @@ def current_lang() -> str:
     return lang if lang in LANGS else resolve_lang()
 
 
-def _picked() -> None:
-    choice = st.session_state.get("lang_picker")
-    if choice in LANGS:
-        st.session_state["lang"] = choice
-        st.query_params["lang"] = choice
+# The page parameters a language switch carries over, so that the switch
+# keeps the reader on the same step, series or generation.
+KEPT_PARAMS = ("step", "notes", "series", "gen")
 
 
-def language_picker(lang: str) -> None:
-    """The 中文 / English switch. Its state follows the resolved language."""
-    st.session_state["lang_picker"] = lang
-    st.segmented_control(
-        t("lang.label", lang),
-        LANGS,
-        format_func=LANG_NAMES.get,
-        key="lang_picker",
-        on_change=_picked,
-        label_visibility="collapsed",
-    )
+def language_link(lang: str, page) -> None:
+    """A link to the same page in the other language (``page`` is the current ``st.Page``).
+
+    A link, not a toggle: it costs the browser nothing a page does not load
+    anyway, and a screen reader announces it as what it is. Call it after the
+    page has run, so that it carries the parameters the page has checked.
+    """
+    other = next(x for x in LANGS if x != lang)
+    params = {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params}
+    st.page_link(page, label=LANG_NAMES[other], icon=":material/translate:", help=t("lang.switch", lang),
+                 query_params={**params, "lang": other})
 
 
 def t(key: str, lang: str | None = None, **values) -> str:

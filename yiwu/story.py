@@ -182,8 +182,8 @@ def render_chapter(chapter_id: str) -> None:
         show_data_error(err, lang)
         return
     st.title(chapter.title)
-    st.caption(t("chapter.meta", lang, minutes=chapter.minutes, summary=chapter.summary))
-    classroom.before_chapter(chapter, lang)
+    position = classroom.before_chapter(chapter, lang)
+    st.caption(position + " · " + t("chapter.meta", lang, minutes=chapter.minutes, summary=chapter.summary))
     for block in chapter.intro:
         render_block(block, lang)
     for section in chapter.sections:

@@ -17,8 +17,11 @@ from yiwu.quiz import read_quiz
 EXPANDER = '[data-testid="stExpander"]'
 
 
-def open_expander(page, label: str) -> None:
-    page.locator(EXPANDER).filter(has_text=label).locator("summary").click()
+def open_expander(page, label: str, content: str) -> None:
+    """Click the expander called ``label`` and wait for ``content`` to arrive in it."""
+    expander = page.locator(EXPANDER).filter(has_text=label)
+    expander.locator("summary").click()
+    expander.locator(content).first.wait_for(timeout=30_000)
     wait_for_app(page)
 
 
@@ -28,7 +31,7 @@ def test_a_student_on_a_phone_opens_the_questions_and_gets_feedback(phone_page, 
     quiz = read_quiz("roots", lang)
     open_page(phone_page, app_url, "roots", lang)
     assert phone_page.locator('[data-testid="stRadio"]').count() == 0
-    open_expander(phone_page, strings["quiz.open"].format(n=len(quiz.questions)))
+    open_expander(phone_page, strings["quiz.open"].format(n=len(quiz.questions)), '[data-testid="stRadio"]')
     radios = phone_page.locator('[data-testid="stRadio"]')
     assert radios.count() == len(quiz.questions)
     q = quiz.questions[0]
@@ -47,7 +50,7 @@ def test_a_student_on_a_phone_opens_the_questions_and_gets_feedback(phone_page, 
 def test_a_charts_table_appears_when_its_expander_is_opened(browser_page, app_url, lang):
     open_page(browser_page, app_url, "reform", lang)
     assert browser_page.locator('[data-testid="stTable"]').count() == 0
-    open_expander(browser_page, read_strings(lang)["charts.table"])
+    open_expander(browser_page, read_strings(lang)["charts.table"], '[data-testid="stTable"]')
     rows = browser_page.locator('[data-testid="stTable"] tbody tr')
     assert rows.count() == len(chart_view.build_series("trade", lang).table)
     # Every value row names its source, in the reader's language.

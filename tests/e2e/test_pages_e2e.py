@@ -62,7 +62,7 @@ def test_switching_language_keeps_the_page(browser_page, app_url):
     open_page(browser_page, app_url, "generations", "zh")
     zh_title = read_chapter("generations", "zh").title
     assert zh_title in main_text(browser_page)
-    browser_page.get_by_role("radio", name="English").first.click()
+    browser_page.get_by_role("link", name="English", exact=True).first.click()
     wait_for_app(browser_page)
     assert "/generations" in browser_page.url and "lang=en" in browser_page.url
     assert read_chapter("generations", "en").title in main_text(browser_page)
@@ -96,7 +96,7 @@ def test_a_chapter_link_is_usable_on_a_fresh_server(browser):
         page.wait_for_timeout(1500)
         assert page.get_by_text("Page not found").count() == 0
         assert read_chapter("world", "en").title in main_text(page)
-        page.get_by_role("radio", name="中文").click(timeout=5000)
+        page.get_by_role("link", name="中文", exact=True).click(timeout=5000)
         wait_for_app(page)
         assert "/world" in page.url and "lang=zh" in page.url
         context.close()
