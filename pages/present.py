@@ -63,7 +63,7 @@ if show_notes:
     presenter_notes(steps, current, chapter_ids, lang)
 
 with st.container(key="present-step"):
-    st.header(fill_facts(step.headline, lang), anchor=False)
+    st.title(fill_facts(step.headline, lang), anchor=False)  # the page's one h1
     # A chart or map sits beside the text; figure cards need the full width
     # for their numbers, so they go underneath.
     beside = step.visual is not None and step.visual.kind != "figures"

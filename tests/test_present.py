@@ -148,12 +148,12 @@ def step_in_url(at: AppTest) -> str:
 
 
 def headline(at: AppTest) -> str:
-    return at.header[0].value
+    return at.title[0].value
 
 
 def page_text(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.header] + [e.value for e in at.caption]
-    parts += [e.value for e in at.subheader] + [e.value for e in at.info]
+    parts += [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.info]
     return "\n".join(str(p) for p in parts)
 
 
@@ -209,14 +209,14 @@ def test_notes_are_hidden_by_default_and_shown_with_notes_1(lang):
     strings = read_strings(lang)
     steps, notes = steps_for(lang), all_notes(lang)
     at = open_present(lang, step="4")
-    assert not any(strings["present.notes_title"] in h.value for h in at.subheader)
+    assert not any(strings["present.notes_title"] in h.value for h in at.header)
     assert notes[steps[3].section_id].ask not in page_text(at)
     assert notes[steps[3].section_id].say not in page_text(at)
 
     at = open_present(lang, step="4", notes="1")
     text = page_text(at)
     note = notes[steps[3].section_id]
-    assert any(strings["present.notes_title"] in h.value for h in at.subheader)
+    assert any(strings["present.notes_title"] in h.value for h in at.header)
     assert note.ask in text and note.say in text
     plan = budget(steps, notes, 4)
     assert strings["present.time"].format(minutes=f"{note.minutes:g}", done=plan.done, total=plan.total) in text

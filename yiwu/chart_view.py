@@ -296,7 +296,7 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     s = _strings(lang)
     st.caption(view.described)
     if explorer:
-        st.subheader(s["numbers.table"], anchor=False)
+        st.header(s["numbers.table"], anchor=False)
         _table(view.table)
         st.download_button(s["download"], view.table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")

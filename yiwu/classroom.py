@@ -268,7 +268,7 @@ def presenter_notes(steps: list[Step], current: int, chapter_ids: list[str], lan
         note = notes.get(step.section_id or "")
         plan = budget(steps, notes, current)
         minutes = f"{note.minutes if note else DEFAULT_MINUTES:g}"
-        st.subheader(":material/edit_note: " + t("present.notes_title", lang), anchor=False)
+        st.header(":material/edit_note: " + t("present.notes_title", lang), anchor=False)
         st.markdown(":material/timer: " + t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
         if note:
             st.markdown(note.say)
@@ -292,14 +292,14 @@ def present_css() -> str:
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.5rem !important; }
-.st-key-present-step h2 { font-size: 2.6rem; line-height: 1.2; padding-top: 0; }
+.st-key-present-step h1 { font-size: 2.6rem; line-height: 1.2; padding-top: 0; }
 .st-key-present-nav [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 .st-key-present-lines p, .st-key-present-lines li { font-size: 1.7rem; line-height: 1.45; }
 .st-key-present-nav p { font-size: 1.3rem; }
 .st-key-present-notes p, .st-key-present-notes li { font-size: 1.15rem; }
 @media (max-width: 640px) {
   .st-key-present-first, .st-key-present-last { display: none; }
-  .st-key-present-step h2 { font-size: 1.8rem; }
+  .st-key-present-step h1 { font-size: 1.8rem; }
   .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
 }
 </style>"""

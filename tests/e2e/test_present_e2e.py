@@ -19,7 +19,7 @@ from yiwu.present import build_steps
 
 CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
 HAN = re.compile(r"[\u4e00-\u9fff]")
-HEADLINE = ".st-key-present-step h2"
+HEADLINE = ".st-key-present-step h1"
 
 
 def steps_for(lang: str):

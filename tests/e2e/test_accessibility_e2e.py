@@ -1,0 +1,76 @@
+"""Accessibility, checked in the browser: heading order, contrast in both themes, the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.run import pages
+from tests.e2e.conftest import _watched_page, open_page
+
+PAGES = pages()
+
+HEADINGS = """() => Array.from(document.querySelectorAll(
+  '[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)')).map(h => [Number(h.tagName[1]), h.innerText.trim()])"""
+
+# WCAG relative luminance and contrast of an element's text against the first
+# opaque background behind it.
+CONTRAST = """(selector) => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+                               if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c; } return [255, 255, 255]; };
+  // Semi-transparent text (Streamlit greys captions with alpha) is blended over its background.
+  // So is text under an ancestor with opacity below 1.
+  const opacity = el => { let o = 1; for (; el; el = el.parentElement) o *= Number(getComputedStyle(el).opacity); return o; };
+  const blend = (fg, bg, o) => { const a = (fg.length === 4 ? fg[3] : 1) * o; return [0, 1, 2].map(i => fg[i] * a + bg[i] * (1 - a)); };
+  return Array.from(document.querySelectorAll(selector)).filter(e => e.innerText.trim()).slice(0, 20).map(e => {
+    const bg = background(e), fg = blend(rgb(getComputedStyle(e).color), bg, opacity(e));
+    const a = lum(fg), b = lum(bg);
+    return [e.innerText.trim().slice(0, 40), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), fg.map(Math.round), bg];
+  });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_has_one_title_and_headings_in_order(browser_page, app_url, lang):
+    for page_id, path in PAGES:
+        open_page(browser_page, app_url, path, lang)
+        levels = browser_page.evaluate(HEADINGS)
+        assert [lvl for lvl, _ in levels].count(1) == 1, f"{page_id}: not exactly one h1: {levels[:3]}"
+        assert levels[0][0] == 1, f"{page_id}: the first heading is not the title"
+        for (a, text_a), (b, text_b) in zip(levels, levels[1:], strict=False):
+            assert b - a <= 1, f"{page_id}: “{text_a}” (h{a}) is followed by “{text_b}” (h{b})"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_keeps_its_contrast_in_light_and_dark_themes(browser, app_url, scheme):
+    context, page = _watched_page(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        for path in ("roots", "numbers"):
+            open_page(page, app_url, path, "en")
+            # Body text, captions (sources), sidebar links and the language link.
+            for selector, minimum in (('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p', 4.5),
+                                      ('[data-testid="stCaptionContainer"] p', 4.5),
+                                      ('[data-testid="stSidebarNav"] a span', 4.5),
+                                      ('[data-testid="stPageLink"] p', 4.5)):
+                found = page.evaluate(CONTRAST, selector)
+                assert found, f"{path}: nothing matches {selector}"
+                worst = min(found, key=lambda x: x[1])
+                assert worst[1] >= minimum, f"{scheme} {path}: “{worst[0]}” has contrast {worst[1]:.2f}"
+    finally:
+        context.close()
+
+
+def test_the_keyboard_reaches_the_language_link_and_every_chapter(browser_page, app_url):
+    open_page(browser_page, app_url, "roots", "en")
+    reached = []
+    for _ in range(60):
+        browser_page.keyboard.press("Tab")
+        reached.append(browser_page.evaluate(
+            "() => [document.activeElement.tagName, (document.activeElement.innerText || '').trim()]"))
+    texts = [text for tag, text in reached if tag == "A"]
+    assert any(t.endswith("中文") for t in texts), "the language link is not reachable by keyboard"
+    nav = browser_page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    missing = [n for n in nav if n.strip() not in texts]
+    assert not missing, f"sidebar links the keyboard never reaches: {missing}"
