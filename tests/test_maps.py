@@ -200,10 +200,14 @@ def test_sea_lanes_look_different_from_rail():
 
 def test_chinese_labels_can_be_drawn():
     deck = deck_json("zh")
-    for x in deck["layers"]:
-        if x["@@type"] == "TextLayer":
-            assert x["characterSet"] == "auto"  # without it, Chinese glyphs draw as nothing
-            assert x["sizeUnits"] == "pixels"
+    texts = [x for x in deck["layers"] if x["@@type"] == "TextLayer"]
+    needed = {c for t in labels_of(deck) for c in t["name"]}
+    for x in texts:
+        # deck.gl draws only the characters in its atlas: a Chinese glyph
+        # missing from the set draws as nothing.
+        assert needed <= set(x["characterSet"]), sorted(needed - set(x["characterSet"]))
+        assert x["sizeUnits"] == "pixels"
+    assert len({x["characterSet"] for x in texts}) == 1, "one shared font atlas, not one per layer"
     assert len(labels_of(deck)) >= 10
     assert all(HAN.search(t["name"]) for t in labels_of(deck))
 
