@@ -9,6 +9,7 @@ The ``render*`` functions lay everything out with Streamlit.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import altair as alt
@@ -17,7 +18,7 @@ import streamlit as st
 
 from yiwu import DATA, charts, lazy
 from yiwu.i18n import t
-from yiwu.loaders import DataError, load_strings, load_table, load_words
+from yiwu.loaders import DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
 SERIES = ("trade", "entities", "trains", "turnover", "gdp")
@@ -160,6 +161,7 @@ def log_choice(frame: pd.DataFrame) -> tuple[bool, bool]:
     return spread >= LOG_OFFERED, spread >= LOG_DEFAULT
 
 
+@shared
 def build_series(name: str, lang: str, log: bool | None = None) -> SeriesView:
     """Everything a growth chart shows, in one language. ``log=None``: the default scale."""
     if name not in SERIES:
@@ -241,6 +243,7 @@ class TimelineView:
     source_ids: list[str]
 
 
+@shared
 def build_timeline(lang: str, selected: int | None = None) -> TimelineView:
     s = _strings(lang)
     gens = generations_frame(lang)
@@ -264,6 +267,27 @@ def build_timeline(lang: str, selected: int | None = None) -> TimelineView:
 
 
 # ---------------------------------------------------------------- layout
+
+@shared
+def series_spec(name: str, lang: str, log: bool) -> dict:
+    return build_series(name, lang, log=log).chart.to_dict()
+
+
+@shared
+def timeline_spec(lang: str, selected: int | None) -> dict:
+    return build_timeline(lang, selected=selected).chart.to_dict()
+
+
+def show_chart(spec: dict, **kwargs):
+    """Draw a Vega-Lite spec made once per chart and language.
+
+    Building an Altair chart and checking it against the Vega-Lite schema took
+    most of a chart page's server time, on every rerun (bench/README.md); the
+    spec is the same every time, so it is made once and shared. Streamlit gets
+    a copy, since it rearranges the data it is given.
+    """
+    return st.vega_lite_chart(spec=copy.deepcopy(spec), **kwargs)
+
 
 def _events_list(events: pd.DataFrame, lang: str) -> None:
     if events.empty:
@@ -290,7 +314,7 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
         if log != view.log:
             view = build_series(name, lang, log=log)
     # The chart's own ``description`` is its accessible name (Streamlit warns if alt= repeats it).
-    st.altair_chart(view.chart, width="stretch", key=f"{key_prefix}_chart_{name}")
+    show_chart(series_spec(name, lang, view.log), width="stretch", key=f"{key_prefix}_chart_{name}")
     st.caption(cite(view.source_ids, lang))
     _events_list(view.events, lang)
     s = _strings(lang)
@@ -370,8 +394,8 @@ def render_timeline(lang: str) -> None:
                                   format_func=lambda n: s["timeline.option"].format(n=n, year=start_of[n]))
     view = build_timeline(lang, selected=choice)
     with chart_slot:
-        st.altair_chart(view.chart, width="stretch", key="timeline_chart", on_select=picked_on_chart,
-                        selection_mode="pick")
+        show_chart(timeline_spec(lang, choice if choice in options else None), width="stretch",
+                   key="timeline_chart", on_select=picked_on_chart, selection_mode="pick")
     if choice in options:
         g = gens[gens["generation"] == choice].iloc[0]
         generation_card(g, words, lang, anchor=False)

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import charts, lazy, maps
+from yiwu.chart_view import show_chart
 from yiwu.content import FACT
 from yiwu.i18n import fmt_number, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
@@ -249,23 +250,39 @@ def world(lang: str, key: str = "world") -> None:
             st.table(table.set_index(table.columns[0]))
 
 
-def markets(lang: str) -> None:
-    words = labels(lang)
+def markets_frame(lang: str) -> pd.DataFrame:
+    """One row per market generation: where it stood, its name and opening year."""
     gens = load_table("generations")
     gen_words = load_words("generations", lang)
     frame = gens[["generation", "year", "lat", "lon"]].copy()
     frame["name"] = [gen_words[str(int(g))]["name"] for g in gens["generation"]]
     frame["label"] = [str(int(y)) if lang == "en" else f"{int(y)}年" for y in gens["year"]]
-    alt = words["markets.alt"].format(
+    return frame
+
+
+def markets_alt(frame: pd.DataFrame, lang: str) -> str:
+    return labels(lang)["markets.alt"].format(
         names=("\uff1b" if lang == "zh" else "; ").join(
             f"{int(g)} {n}" for g, n in zip(frame["generation"], frame["name"], strict=True)))
+
+
+@shared
+def markets_spec(lang: str) -> dict:
+    """The markets chart as a Vega-Lite spec, made once per language (see chart_view.show_chart)."""
+    words, frame = labels(lang), markets_frame(lang)
+    return charts.markets_chart(frame, {"km": words["markets.km"], "tt.name": words["markets.name"],
+                                        "tt.year": words["markets.year"],
+                                        "description": markets_alt(frame, lang)}).to_dict()
+
+
+def markets(lang: str) -> None:
     # An Altair chart, not a deck.gl map: six dots need no map engine, and the
     # chapter's timeline has already loaded Vega (see bench/README.md).
-    chart = charts.markets_chart(frame, {"km": words["markets.km"], "tt.name": words["markets.name"],
-                                         "tt.year": words["markets.year"], "description": alt})
-    st.altair_chart(chart, width="stretch", key="markets_chart")
+    words = labels(lang)
+    frame = markets_frame(lang)
+    show_chart(markets_spec(lang), width="stretch", key="markets_chart")
     st.caption(words["markets.legend"] + " " + words["markets.note"])
-    st.caption(cite([s for ids in gens["source_ids"] for s in ids], lang))
+    st.caption(cite([s for ids in load_table("generations")["source_ids"] for s in ids], lang))
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
         if opened:
             table = pd.DataFrame({
