@@ -132,7 +132,7 @@ def test_a_step_reads_from_the_back_of_the_room(browser_page, app_url, shots, la
     page.screenshot(path=str(shots / f"present-{lang}-{section}-1280x720.png"))
     px = page.evaluate("""() => {
         const size = s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize);
-        return {h: size('.st-key-present-step h2'), p: size('.st-key-present-lines p'),
+        return {h: size('.st-key-present-step h1'), p: size('.st-key-present-lines p'),
                 body: parseFloat(getComputedStyle(document.body).fontSize)};
     }""")
     assert px["h"] >= 2.3 * px["body"] and px["h"] >= 38, f"headline only {px['h']}px"
