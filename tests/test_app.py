@@ -104,10 +104,11 @@ def test_the_language_link_opens_the_same_page_and_step_in_the_other_language(la
     at.query_params["lang"] = lang
     at.query_params["step"] = "7"
     at.query_params["junk"] = "<b>x</b>"
+    at.query_params["notes"] = "<script>alert(1)</script>"
     at.switch_page("pages/present.py")
     at.run()
     assert not at.exception, at.exception
     link = next(x.proto for x in at.get("page_link") if x.proto.label == label)
     assert link.page.endswith("present")
     params = dict(p.split("=", 1) for p in link.query_string.split("&"))
-    assert params == {"step": "7", "lang": other}  # the step kept, unknown parameters dropped
+    assert params == {"step": "7", "lang": other}  # the step kept; unknown and hostile parameters dropped

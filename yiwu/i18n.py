@@ -9,6 +9,7 @@ session, then the browser's locale, then Chinese.
 from __future__ import annotations
 
 import math
+import re
 
 import streamlit as st
 
@@ -63,7 +64,9 @@ def language_link(lang: str, page) -> None:
     page has run, so that it carries the parameters the page has checked.
     """
     other = next(x for x in LANGS if x != lang)
-    params = {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params}
+    # Only short plain values travel on; the pages check them again anyway.
+    params = {k: st.query_params[k] for k in KEPT_PARAMS
+              if re.fullmatch(r"[A-Za-z0-9_-]{1,20}", st.query_params.get(k, ""))}
     st.page_link(page, label=LANG_NAMES[other], icon=":material/translate:", help=t("lang.switch", lang),
                  query_params={**params, "lang": other})
 
