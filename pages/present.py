@@ -9,7 +9,7 @@ import streamlit as st
 
 from yiwu.classroom import present_css, presenter_notes, terms_row
 from yiwu.i18n import current_lang, t
-from yiwu.loaders import DataError, load_chapter, load_table
+from yiwu.loaders import DataError, chapter_registry, load_chapter
 from yiwu.nav import leave_legacy_mpa, link
 from yiwu.present import build_steps, parse_step, wants_notes
 from yiwu.sources import cite
@@ -21,7 +21,7 @@ st.html(present_css())
 lang = current_lang()
 
 try:
-    chapter_ids = list(load_table("chapters").sort_values("order")["id"])
+    chapter_ids = [ch["id"] for ch in chapter_registry()]
     steps = build_steps([load_chapter(cid, lang) for cid in chapter_ids], t("app.title", lang))
 except DataError as err:
     show_data_error(err, lang)

@@ -1,10 +1,9 @@
-"""Shared test set-up: a clean Streamlit cache for every test."""
+"""Shared test set-up: a clean data cache for every test."""
 
 import sys
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -12,9 +11,10 @@ sys.path.insert(0, str(ROOT))
 
 @pytest.fixture(autouse=True)
 def clear_caches():
-    # AppTest shares Streamlit's caches across instances and with plain calls.
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    # AppTest runs the app in this process: what one test loaded (or broke)
+    # would otherwise be seen by the next.
+    from yiwu.loaders import clear_shared
+
+    clear_shared()
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_shared()

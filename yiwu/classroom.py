@@ -14,7 +14,7 @@ import streamlit as st
 from yiwu import lazy
 from yiwu.content import Chapter, Section
 from yiwu.i18n import t
-from yiwu.loaders import DataError, load_chapter, load_table, load_words, shared
+from yiwu.loaders import DataError, chapter_registry, load_chapter, load_words, shared
 from yiwu.present import DEFAULT_MINUTES, Note, Step, budget, read_notes
 from yiwu.quiz import Quiz, answers_markdown, read_quiz
 from yiwu.sources import cite
@@ -88,7 +88,7 @@ def terms_row(text: str, lang: str, key: str) -> None:
 # ---------------------------------------------------------------- progress
 
 def _chapter_ids() -> list[str]:
-    return list(load_table("chapters").sort_values("order")["id"])
+    return [ch["id"] for ch in chapter_registry()]
 
 
 def before_chapter(chapter: Chapter, lang: str) -> str:

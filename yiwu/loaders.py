@@ -9,22 +9,54 @@ Paths are relative to the code; nothing here touches the network.
 from __future__ import annotations
 
 import csv
+import functools
 import re
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import streamlit as st
 
 from yiwu import DATA, ROOT
 
 # Everything loaded from data/ is shared by all sessions and never modified:
-# callers filter and copy, they do not write back. st.cache_resource hands out
-# the one object; st.cache_data would unpickle a fresh copy on every call, and
-# a page asks for its strings and tables hundreds of times (every t() call).
-# That copying was most of a chapter's server time (bench/README.md).
-shared = st.cache_resource(show_spinner=False)
+# callers filter and copy, they do not write back. A page asks for its strings
+# and tables hundreds of times (every t() call), so the lookup must be cheap.
+# st.cache_data unpickled a fresh copy on every call; st.cache_resource hashes
+# the arguments and inspects the signature on every call, about 0.4 ms each,
+# which was 60-80 ms of a page's server time (bench/README.md). ``shared`` is a
+# plain dictionary per function, filled once under a lock; a call that raises
+# (a broken file) is not remembered, so the error is raised again next time.
+_SHARED: list[dict] = []
+
+
+def shared(fn):
+    """Remember ``fn``'s result for each set of (hashable) arguments, for every session."""
+    memo: dict = {}
+    lock = threading.RLock()
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        with lock:
+            if key not in memo:
+                memo[key] = fn(*args, **kwargs)
+            return memo[key]
+
+    _SHARED.append(memo)
+    return call
+
+
+def clear_shared() -> None:
+    """Forget everything ``shared`` remembered (tests that swap data files use it)."""
+    for memo in _SHARED:
+        memo.clear()
+
 
 LANGS = ("zh", "en")
 
@@ -245,6 +277,14 @@ def read_table(name: str, path: Path | None = None, source_ids: set[str] | None 
 def load_table(name: str) -> pd.DataFrame:
     """The checked table ``name`` (a key of :data:`SCHEMAS`), cached."""
     return read_table(name)
+
+
+@shared
+def chapter_registry() -> tuple[dict, ...]:
+    """The chapters in reading order, as plain dicts (cheap to walk on every run)."""
+    chapters = load_table("chapters").sort_values("order")
+    return tuple({k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                 for row in chapters.to_dict("records"))
 
 
 # ---------------------------------------------------------------- words

@@ -11,7 +11,7 @@ import streamlit as st
 
 from yiwu import ROOT
 from yiwu.i18n import t
-from yiwu.loaders import DataError, load_chapter, load_table
+from yiwu.loaders import DataError, chapter_registry, load_chapter
 
 
 def leave_legacy_mpa() -> None:
@@ -83,40 +83,46 @@ def chapter_title(chapter_id: str, lang: str) -> str:
         return chapter_id
 
 
+def page(page_id: str, lang: str) -> st.Page:
+    """One page of the app, by id ("home", a chapter id, "numbers", "present")."""
+    if page_id in _TOOL_PAGES:
+        return st.Page(str(ROOT / "pages" / f"{page_id}.py"), title=t(f"nav.{page_id}", lang),
+                       url_path=page_id, default=page_id == "home")
+    for ch in chapter_registry():
+        if ch["id"] == page_id:
+            return st.Page(_chapter_runner(page_id), title=chapter_title(page_id, lang),
+                           url_path=ch["url_path"])
+    raise KeyError(page_id)
+
+
+_TOOL_PAGES = ("home", "numbers", "present")
+
+
 def pages(lang: str) -> dict[str, st.Page]:
     """Every page of the app by id, in reading order."""
-    out = {"home": st.Page(str(ROOT / "pages" / "home.py"), title=t("nav.home", lang),
-                           url_path="home", default=True)}
-    for _, ch in load_table("chapters").sort_values("order").iterrows():
-        out[ch["id"]] = st.Page(_chapter_runner(ch["id"]), title=chapter_title(ch["id"], lang),
-                                url_path=ch["url_path"])
-    out["numbers"] = st.Page(str(ROOT / "pages" / "numbers.py"), title=t("nav.numbers", lang),
-                             url_path="numbers")
-    out["present"] = st.Page(str(ROOT / "pages" / "present.py"), title=t("nav.present", lang),
-                             url_path="present")
-    return out
+    ids = ["home", *(ch["id"] for ch in chapter_registry()), "numbers", "present"]
+    return {page_id: page(page_id, lang) for page_id in ids}
 
 
 def navigation(lang: str):
     all_pages = pages(lang)
-    chapter_ids = list(load_table("chapters").sort_values("order")["id"])
     sections = {
         t("nav.start", lang): [all_pages["home"]],
-        t("nav.story", lang): [all_pages[c] for c in chapter_ids],
+        t("nav.story", lang): [all_pages[ch["id"]] for ch in chapter_registry()],
         t("nav.tools", lang): [all_pages["numbers"], all_pages["present"]],
     }
     return st.navigation(sections)
 
 
 def link(page_id: str, lang: str, label: str | None = None, icon: str | None = None, **params) -> None:
-    page = pages(lang)[page_id]
-    st.page_link(page, label=label or page.title, icon=icon,
+    target = page(page_id, lang)
+    st.page_link(target, label=label or target.title, icon=icon,
                  query_params={"lang": lang, **params})
 
 
 def chapter_links(lang: str) -> None:
     """The table of contents: every chapter, with its summary and reading time."""
-    for _, ch in load_table("chapters").sort_values("order").iterrows():
+    for ch in chapter_registry():
         try:
             chapter = load_chapter(ch["id"], lang)
         except DataError:
