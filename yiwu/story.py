@@ -104,18 +104,27 @@ def glossary_block(args: tuple[str, ...], lang: str) -> None:
         st.caption(cite(term.get("sources", []), lang))
 
 
-def sources_block(args: tuple[str, ...], lang: str) -> None:
+@shared
+def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
+    """Every source as Markdown, one (heading, list) pair per grade."""
     sources = load_table("sources")
+    out = []
     for grade in ("A", "B", "C"):
         rows = sources[sources["grade"] == grade]
-        st.markdown(f"**{t(f'sources.grade_{grade}', lang)}** ({len(rows)})")
         lines = []
-        for _, r in rows.iterrows():
-            name = r[f"outlet_{lang}"] or r["outlet_en"]
-            bits = [f"**{name}**"] + [x for x in (r["date"], r["title"]) if x]
-            link = f" — [{t('sources.link', lang)}]({r['url']})" if r["url"] else f" — {t('sources.no_link', lang)}"
+        for r in rows.itertuples():
+            name = getattr(r, f"outlet_{lang}") or r.outlet_en
+            bits = [f"**{name}**"] + [x for x in (r.date, r.title) if x]
+            link = f" — [{t('sources.link', lang)}]({r.url})" if r.url else f" — {t('sources.no_link', lang)}"
             lines.append("- " + ", ".join(bits) + link)
-        st.markdown("\n".join(lines))
+        out.append((f"**{t(f'sources.grade_{grade}', lang)}** ({len(rows)})", "\n".join(lines)))
+    return tuple(out)
+
+
+def sources_block(args: tuple[str, ...], lang: str) -> None:
+    for heading, lines in _sources_lists(lang):
+        st.markdown(heading)
+        st.markdown(lines)
 
 
 def toc_block(args: tuple[str, ...], lang: str) -> None:
