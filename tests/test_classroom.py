@@ -209,12 +209,17 @@ def test_key_terms_open_under_the_section_that_uses_them(lang):
     chapter = read_chapter("breakthrough", lang)
     expected = {glossary[t]["term"] for s in chapter.sections for t in terms_in(section_text(s), glossary)}
     at = run_chapter(lang, "breakthrough")
-    popovers = at.get("popover")
-    labels = {p.proto.popover.label.strip() for p in popovers}
+    label = read_strings(lang)["terms.label"]
+    boxes = [e for e in at.expander if e.label.startswith(label)]
+    assert boxes, "no key-terms box under any section"
+    labels = {name.strip() for e in boxes for name in e.label.split("\uff1a" if lang == "zh" else ": ", 1)[1].split(" · ")}
     assert glossary["four-permits"]["term"] in labels
     assert labels == expected
     source_words = tuple(read_strings(lang)[k].split("{")[0] for k in ("source.one", "source.many"))
-    for p in popovers:
-        entry = next(g for g in glossary.values() if p.proto.popover.label.endswith(g["term"]))
-        assert entry["short"] in p.markdown[0].value and p.markdown[1].value == entry["long"]
-        assert p.caption[0].value.startswith(source_words), "a term's explanation names no source"
+    for box in boxes:
+        texts = [m.value for m in box.markdown]
+        for name in box.label.split("\uff1a" if lang == "zh" else ": ", 1)[1].split(" · "):
+            entry = next(g for g in glossary.values() if g["term"] == name)
+            assert any(entry["short"] in v for v in texts) and entry["long"] in texts
+        assert box.caption and all(c.value.startswith(source_words) for c in box.caption), \
+            "a term's explanation names no source"

@@ -59,12 +59,16 @@ def terms_in(text: str, glossary: dict[str, dict]) -> list[str]:
 
 
 def after_section(section: Section, lang: str) -> None:
-    """The key terms used in a section, as one row of small popovers under it."""
+    """The key terms used in a section, in one small expander under it."""
     terms_row(section_text(section), lang, key=f"terms-{section.id}")
 
 
 def terms_row(text: str, lang: str, key: str) -> None:
-    """One row of popovers (book icon + "四个允许") for the glossary terms found in ``text``."""
+    """One expander ("Key terms in this section: 四个允许 · …") explaining the glossary terms in ``text``.
+
+    One expander, not a popover per term: it needs no extra script file and
+    no tooltip, and on a phone it opens in place instead of over the text.
+    """
     try:
         glossary = load_words("glossary", lang)
     except DataError:
@@ -74,15 +78,16 @@ def terms_row(text: str, lang: str, key: str) -> None:
     ids = terms_in(text, glossary)
     if not ids:
         return
-    with st.container(horizontal=True, gap="small", key=key):
+    names = " · ".join(glossary[term_id]["term"] for term_id in ids)
+    colon = "\uff1a" if lang == "zh" else ": "
+    with st.expander(t("terms.label", lang) + colon + names, icon=":material/menu_book:", key=key):
         for term_id in ids:
             entry = glossary[term_id]
-            with st.popover(entry["term"], icon=":material/menu_book:", help=t("terms.label", lang)):
-                st.markdown(f"**{entry['term']}** — {entry.get('short', '')}")
-                if entry.get("long"):
-                    st.markdown(entry["long"])
-                if entry.get("sources"):
-                    st.caption(cite(entry["sources"], lang))
+            st.markdown(f"**{entry['term']}** — {entry.get('short', '')}")
+            if entry.get("long"):
+                st.markdown(entry["long"])
+            if entry.get("sources"):
+                st.caption(cite(entry["sources"], lang))
 
 
 # ---------------------------------------------------------------- progress
