@@ -7,7 +7,7 @@ the block or chapter that reads it, shown as a friendly message.
 
 from __future__ import annotations
 
-import html
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -50,36 +50,32 @@ def fact_sources(fact_ids) -> list[str]:
 
 # ---------------------------------------------------------------- blocks
 
-@shared
-def _figures_css() -> str:
-    return "<style>" + html.escape((ASSETS / "figures.css").read_text(encoding="utf-8"), quote=False) + "</style>"
-
-
-def figure_card(label: str, value: str) -> str:
-    """A headline figure as HTML: its label, then the value in large type.
-
-    Plain Markdown HTML, not st.metric: the metric widget makes a page fetch
-    five more script files (number formatting, sparklines) that a figure
-    never uses, about 0.1× of an empty page's time (bench/README.md).
-    """
-    return (f'<p class="yiwu-figure-label">{html.escape(label)}</p>'
-            f'<p class="yiwu-figure-value">{html.escape(value)}</p>')
-
-
 def figures_block(args: tuple[str, ...], lang: str) -> None:
+    """Headline figures as cards: the label, the value in large type, the source.
+
+    Markdown styled by assets/figures.css, not st.metric: the metric widget
+    makes a page fetch five more script files (number formatting, sparklines)
+    that a figure never uses, about 0.1× of an empty page's time
+    (bench/README.md). Not raw HTML either, which needs a 184 KB parser.
+    """
     labels = load_words("facts", lang)
+    st.html(ASSETS / "figures.css")
+    block = abs(hash(args)) % 10**8  # a key per card, for the style sheet to find
     per_row = min(len(args), 3) or 1
-    style = _figures_css()  # rides in the first card: a separate element would add a gap
     # One st.columns per row, so a phone (where columns stack) keeps the order.
     for start in range(0, len(args), per_row):
         cols = st.columns(per_row)
         for col, fid in zip(cols, args[start:start + per_row], strict=False):
-            with col.container(border=True, height="stretch"):
+            with col.container(border=True, height="stretch", key=f"figure-{block}-{fid}"):
                 row = fact(fid)
                 value = fmt_value(row["value"], row["unit"], row["qualifier"], lang)
-                st.markdown(style + figure_card(labels[fid]["label"], value), unsafe_allow_html=True)
-                style = ""
+                st.markdown(f"{markdown_literal(labels[fid]['label'])}\n\n{markdown_literal(value)}")
                 st.caption(cite(row["source_ids"], lang))
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` shown as it is in Markdown (no emphasis, links or HTML)."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~$-])", r"\\\1", text)
 
 
 def _span(lo, hi, lang: str) -> str | None:
