@@ -319,9 +319,11 @@ def run_view(name: str, lang: str) -> AppTest:
 def test_world_view_renders_map_controls_and_text_alternative(lang):
     at = run_view("world", lang)
     assert not at.exception
-    charts = at.get("deck_gl_json_chart")
-    assert len(charts) == 1
-    assert charts[0].proto.alt.startswith(map_view.labels(lang)["alt.intro"].format(year=2025))
+    intro = map_view.labels(lang)["alt.intro"].format(year=2025)
+    # First the still overview (a Vega chart), not the deck.gl map.
+    assert not at.get("deck_gl_json_chart")
+    overview = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert overview["description"].startswith(intro)
     assert at.slider[0].value == 2025
     assert at.selectbox[0].value is None
     assert not at.table  # the route table waits until its expander is opened
@@ -330,6 +332,13 @@ def test_world_view_renders_map_controls_and_text_alternative(lang):
     assert len(at.table) == 1
     captions = " ".join(c.value for c in at.caption)
     assert map_view.labels(lang)["notes.hidden"] in captions
+    # The switch brings the interactive map, with the same text alternative.
+    assert at.toggle[0].label == map_view.labels(lang)["interactive"]
+    at.toggle[0].set_value(True).run()
+    assert not at.exception
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1 and not at.get("vega_lite_chart")
+    assert charts[0].proto.alt.startswith(intro)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -347,8 +356,82 @@ def test_choosing_a_route_shows_its_card_with_source(lang):
 def test_moving_the_year_back_shrinks_the_network():
     at = run_view("world", "en")
     at.slider[0].set_value(2014).run()
+    assert overview_routes(map_view.world_overview_spec("en", 2014, maps.LAYERS, 500, "")) == \
+        set(ROUTES.loc[ROUTES["since"] <= 2014, "id"])
+    assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["description"].startswith(
+        map_view.labels("en")["alt.intro"].format(year=2014))
+    at.toggle[0].set_value(True).run()
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     assert drawn_routes(deck) == set(ROUTES.loc[ROUTES["since"] <= 2014, "id"])
+
+
+# ---------------------------------------------------------------- the overview
+
+def overview_spec(lang="en", year=2025, layers=maps.LAYERS) -> dict:
+    routes, places = map_view.world_frames(lang)
+    scene = maps.world_scene(routes, places, year=year, layers=layers)
+    return maps.world_chart(scene, map_view._land(), description="map").to_dict()
+
+
+def overview_rows(spec: dict, mark: str) -> list[dict]:
+    """The rows of every layer drawn with ``mark`` (line, circle, text)."""
+    out = []
+    for x in spec["layer"]:
+        kind = x["mark"]["type"] if isinstance(x["mark"], dict) else x["mark"]
+        if kind == mark and "name" in x.get("data", {}):
+            out += spec["datasets"][x["data"]["name"]]
+    return out
+
+
+def overview_routes(spec: dict) -> set[str]:
+    return {r["key"].rsplit("-", 1)[0] for r in overview_rows(spec, "line")}
+
+
+@pytest.mark.parametrize("year, layers", [(2025, maps.LAYERS), (2014, maps.LAYERS), (1982, maps.LAYERS),
+                                          (2025, ("rail",)), (2025, ("sea", "stories"))])
+def test_overview_draws_what_the_interactive_map_draws(year, layers):
+    spec, deck = overview_spec(year=year, layers=layers), deck_json(year=year, layers=layers)
+    assert overview_routes(spec) == drawn_routes(deck)
+    assert {r["id"] for r in overview_rows(spec, "circle")} == drawn_points(deck)
+    # The labels of the desktop frame are the deck's labels.
+    wide = {r["name"] for r in overview_rows(spec, "text") if r["view"] == "wide"}
+    assert wide == {t["name"] for t in labels_of(deck)}
+
+
+def test_overview_is_complete_offline_and_frames_the_same_view():
+    spec = overview_spec("zh")
+    text = json.dumps({k: v for k, v in spec.items() if k != "$schema"}, ensure_ascii=False)
+    assert '"url"' not in text and not re.search(r"https?://", text), "the overview loads something"
+    land = [x for x in spec["layer"] if x.get("data", {}).get("values", {}).get("type") == "FeatureCollection"]
+    assert len(land) == 1, "the land is not drawn from data sent with the chart"
+    # The desktop frame is the deck's initial view: same centre and zoom.
+    wide = maps.VIEWS["wide"]
+    scale = 512 * 2 ** wide["zoom"] / (2 * math.pi)
+    assert f"{round(scale, 3)}" in spec["projection"]["scale"]["expr"]
+    assert f"[{wide['longitude']}, {wide['latitude']}]" in spec["projection"]["center"]["expr"]
+    # Sea legs are dashed, rail lines solid, each in its own colour.
+    line = next(x for x in spec["layer"] if x["mark"]["type"] == "line")
+    dash = dict(zip(line["encoding"]["strokeDash"]["scale"]["domain"],
+                    map(tuple, line["encoding"]["strokeDash"]["scale"]["range"])))
+    colour = dict(zip(line["encoding"]["color"]["scale"]["domain"], line["encoding"]["color"]["scale"]["range"]))
+    assert dash["rail"] == (1, 0) and dash["sea"] != (1, 0)
+    assert colour["rail"] != colour["sea"]
+    # Chinese labels, with no text left untranslated.
+    names = {r["name"] for r in overview_rows(spec, "text")}
+    assert names and all(HAN.search(n) for n in names)
+
+
+@pytest.mark.parametrize("view", list(maps.VIEWS))
+def test_overview_labels_sit_beside_their_dots(view):
+    """A label's map position, projected back, is its dot plus the chosen offset."""
+    zoom = maps.VIEWS[view]["zoom"]
+    spec = overview_spec()
+    rows = [r for r in overview_rows(spec, "text") if r["view"] == view]
+    assert rows
+    for r in rows:
+        x, y = maps._screen(r["label_lon"], r["label_lat"], zoom)
+        dot_x, dot_y = maps._screen(r["lon"], r["lat"], zoom)
+        assert abs(x - dot_x - r["offset"][0]) < 0.5 and abs(y - dot_y - r["offset"][1]) < 0.5, r["name"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -10,6 +10,8 @@ The ``render*`` functions lay everything out with Streamlit.
 from __future__ import annotations
 
 import copy
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import altair as alt
@@ -278,23 +280,31 @@ def timeline_spec(lang: str, selected: int | None) -> dict:
     return build_timeline(lang, selected=selected).chart.to_dict()
 
 
-_READY: dict[int, tuple[dict, dict]] = {}
+_READY: OrderedDict[int, tuple[dict, dict]] = OrderedDict()
+_READY_MAX = 64  # the fixed charts, and the world overviews most recently drawn
+_READY_LOCK = threading.Lock()
 
 
 def _with_arrow_data(spec: dict) -> dict:
     """``spec`` with its datasets already in Arrow, as Streamlit sends them (made once per spec)."""
-    hit = _READY.get(id(spec))
-    if hit is None or hit[0] is not spec:
-        from streamlit.dataframe_util import convert_anything_to_arrow_bytes
-        from streamlit.elements.vega_charts import _is_geojson_or_topojson_payload
+    with _READY_LOCK:  # sessions run in threads of their own
+        hit = _READY.get(id(spec))
+        if hit is not None and hit[0] is spec:
+            _READY.move_to_end(id(spec))
+            return hit[1]
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+    from streamlit.elements.vega_charts import _is_geojson_or_topojson_payload
 
-        ready = dict(spec)
-        if "datasets" in spec:  # GeoJSON stays as it is, as Streamlit leaves it
-            ready["datasets"] = {
-                name: rows if _is_geojson_or_topojson_payload(rows) else convert_anything_to_arrow_bytes(rows)
-                for name, rows in spec["datasets"].items()}
-        hit = _READY[id(spec)] = (spec, ready)
-    return hit[1]
+    ready = dict(spec)
+    if "datasets" in spec:  # GeoJSON stays as it is, as Streamlit leaves it
+        ready["datasets"] = {
+            name: rows if _is_geojson_or_topojson_payload(rows) else convert_anything_to_arrow_bytes(rows)
+            for name, rows in spec["datasets"].items()}
+    with _READY_LOCK:
+        _READY[id(spec)] = (spec, ready)
+        while len(_READY) > _READY_MAX:
+            _READY.popitem(last=False)
+    return ready
 
 
 def show_chart(spec: dict, **kwargs):

@@ -11,12 +11,14 @@ The decks themselves are built by the pure functions in :mod:`yiwu.maps`.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 
 import pandas as pd
 import streamlit as st
 
-from yiwu import charts, lazy, maps
+from yiwu import ROOT, charts, lazy, maps
 from yiwu.chart_view import show_chart
 from yiwu.content import FACT
 from yiwu.i18n import fmt_number, t
@@ -134,8 +136,8 @@ def _legend(words: dict[str, str], layers: set[str]) -> None:
         items.append(_swatch("dot", hexes["hub"], words["legend.hub"]))
     if "stories" in layers:
         items.append(_swatch("dot", hexes["story"], words["legend.story"]))
-    st.markdown('<div style="line-height:2;font-size:0.9em">' + " ".join(items) + "</div>",
-                unsafe_allow_html=True)
+    # st.html, not Markdown with raw HTML: that needs a 184 KB HTML parser script.
+    st.html('<div style="line-height:2;font-size:0.9em">' + " ".join(items) + "</div>")
 
 
 def _picked(state) -> str | None:
@@ -203,14 +205,24 @@ def world(lang: str, key: str = "world") -> None:
                      format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
     layers = set(shown or ())
 
-    deck = maps.world_deck(routes, places, year=year, layers=layers, view=view)
-    alt = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
-    # A new key whenever the drawn data change: a selection is an index into
-    # the layer's data, so an old one would point at the wrong object.
+    # A still overview first; the deck.gl map on request. deck.gl is about
+    # 3 MB of script and draws with WebGL, which on a phone or a school PC
+    # without a graphics card costs more than the rest of the page together
+    # (bench/README.md). Both draw the same scene.
+    interactive = st.toggle(words["interactive"], key=f"map_{key}_interactive", help=words["interactive_help"])
+    alt_text = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
     gen = st.session_state.get(f"map_{key}_gen", 0)
-    chart_key = f"map_{key}_deck_{year}_{'-'.join(sorted(layers))}_{gen}"
-    state = st.pydeck_chart(deck, height=HEIGHT[view], on_select="rerun", selection_mode="single-object",
-                            key=chart_key, alt=alt)
+    if interactive:
+        deck = maps.world_deck(routes, places, year=year, layers=layers, view=view)
+        # A new key whenever the drawn data change: a selection is an index into
+        # the layer's data, so an old one would point at the wrong object.
+        chart_key = f"map_{key}_deck_{year}_{'-'.join(sorted(layers))}_{gen}"
+        state = st.pydeck_chart(deck, height=HEIGHT[view], on_select="rerun", selection_mode="single-object",
+                                key=chart_key, alt=alt_text)
+    else:
+        state = None
+        show_chart(world_overview_spec(lang, year, tuple(sorted(layers)), HEIGHT[view], alt_text), width="stretch",
+                   key=f"map_{key}_overview")
     _legend(words, layers)
 
     # The select box mirrors a pick on the map and works without one.
@@ -248,6 +260,19 @@ def world(lang: str, key: str = "world") -> None:
             table = maps.route_table(routes, words, year=year)
             st.caption(words["route_count"].format(n=len(table), year=year))
             st.table(table.set_index(table.columns[0]))
+
+
+@shared
+def _land() -> dict:
+    return json.loads((ROOT / "static" / "land-110m.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=48)  # every year and set of layers would be thousands of specs
+def world_overview_spec(lang: str, year: int, layers: tuple[str, ...], height: int, alt_text: str) -> dict:
+    """The still world map as a Vega-Lite spec (see :func:`maps.world_chart`)."""
+    routes, places = world_frames(lang)
+    scene = maps.world_scene(routes, places, year=year, layers=layers)
+    return maps.world_chart(scene, _land(), height=height, description=alt_text).to_dict()
 
 
 def markets_frame(lang: str) -> pd.DataFrame:

@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
+import altair as alt
 import pandas as pd
 import pydeck as pdk
 
@@ -223,6 +224,18 @@ def _screen(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
 
 
+def _shift(t: Mapping, zoom: float) -> tuple[float, float]:
+    x, y = _screen(t["lon"], t["lat"], zoom)
+    return x + t["offset"][0], y + t["offset"][1]
+
+
+def _unscreen(x: float, y: float, zoom: float) -> dict[str, float]:
+    """The longitude and latitude at Web Mercator pixels (the inverse of :func:`_screen`)."""
+    scale = 512 * 2**zoom
+    lat = math.degrees(2 * math.atan(math.exp(math.pi * (1 - 2 * y / scale))) - math.pi / 2)
+    return {"label_lon": round(x / scale * 360 - 180, 4), "label_lat": round(lat, 4)}
+
+
 def _text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) > 0x2E80 else 0.62 * size for ch in text) + 8
 
@@ -301,12 +314,15 @@ def label_layers(texts: list[dict], prefix: str = "labels") -> list[pdk.Layer]:
     ]
 
 
-def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
-                 layers: Iterable[str] = LAYERS, view: str = "wide",
-                 world_url: str = WORLD_URL) -> list[pdk.Layer]:
-    """The layers of the world map for one year and a set of switched-on groups."""
+def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
+                layers: Iterable[str] = LAYERS, view: str = "wide") -> dict[str, list[dict]]:
+    """What the world map draws for one year and a set of switched-on groups.
+
+    ``paths`` (one per leg of a route), ``points`` (the places) and ``texts``
+    (the labels that fit, placed by :func:`place_labels`). Both renderings,
+    the deck.gl map and the Vega overview, draw this same scene.
+    """
     layers = set(layers)
-    view = VIEWS[view]
     coords = {p.id: [round(p.lon, 3), round(p.lat, 3)] for p in places.itertuples(index=False)}
     paths = []
     for r in visible_routes(routes, year).itertuples(index=False):
@@ -329,7 +345,15 @@ def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
         texts.append({"name": p.name, "lon": coords[p.id][0], "lat": coords[p.id][1],
                       "size": size, "priority": priority, "radius": radius})
     points.sort(key=lambda d: d["radius"])  # big markers (Yiwu) on top
-    texts = place_labels(texts, view)
+    return {"paths": paths, "points": points, "texts": place_labels(texts, VIEWS[view]), "candidates": texts}
+
+
+def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
+                 layers: Iterable[str] = LAYERS, view: str = "wide",
+                 world_url: str = WORLD_URL) -> list[pdk.Layer]:
+    """The layers of the world map for one year and a set of switched-on groups."""
+    scene = world_scene(routes, places, year=year, layers=layers, view=view)
+    paths = scene["paths"]
     land = pdk.Layer(
         "GeoJsonLayer", world_url, id="land", pickable=False, stroked=True, filled=True,
         get_fill_color=LAND, get_line_color=COAST, line_width_min_pixels=0.6,
@@ -344,11 +368,85 @@ def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
         get_path="path", get_color=RAIL, get_width=3, width_units=PX, width_min_pixels=2,
         cap_rounded=True, joint_rounded=True)
     dots = pdk.Layer(
-        "ScatterplotLayer", points, id="places", pickable=True, get_position=["lon", "lat"],
+        "ScatterplotLayer", scene["points"], id="places", pickable=True, get_position=["lon", "lat"],
         get_radius="radius", radius_units=PX, get_fill_color="fill", get_line_color="line",
         stroked=True, line_width_units=PX, get_line_width=2)
-    names = label_layers(texts)
+    names = label_layers(scene["texts"])
     return [land, sea, rail, dots, *names]
+
+
+def _hex(rgb: list[int]) -> str:
+    return "#" + "".join(f"{c:02X}" for c in rgb[:3])
+
+
+# Vega's text alignment for each side a label may take (see _SPOTS).
+_ALIGN = {"start": "left", "end": "right", "middle": "center"}
+_BASELINE = {"center": "middle", "bottom": "bottom", "top": "top"}
+
+
+def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 500,
+                description: str = "") -> alt.LayerChart:
+    """The same scene as a still Vega-Lite map: the overview shown before the interactive one.
+
+    The frame is the deck's initial view (centre and zoom of ``VIEWS``), the
+    phone's when the chart is narrower than 520 px, with the labels that fit
+    that frame; same colours, dashes and labels, with tooltips; no zoom or
+    pan. ``land`` is the GeoJSON of ``static/land-110m.json``, sent with the
+    chart so that the map is complete when the chart is drawn.
+    """
+    narrow = "width < 520"
+
+    def pick(key: str, f=lambda v: v) -> str:
+        return f"{narrow} ? {f(VIEWS['phone'][key])} : {f(VIEWS['wide'][key])}"
+
+    # deck.gl's world is 512 * 2**zoom pixels wide; d3's is 2π * scale.
+    projection = {"type": "mercator",
+                  "scale": alt.expr(pick("zoom", lambda z: round(512 * 2 ** z / (2 * math.pi), 3))),
+                  "center": alt.expr(f"{narrow} ? [{VIEWS['phone']['longitude']}, {VIEWS['phone']['latitude']}]"
+                                     f" : [{VIEWS['wide']['longitude']}, {VIEWS['wide']['latitude']}]"),
+                  "translate": alt.expr("[width / 2, height / 2]")}
+    sea_bg = alt.Chart(alt.sphere()).mark_geoshape(fill=OCEAN, stroke=None, clip=True)
+    ground = alt.Chart(alt.Data(values=land, format=alt.DataFormat(type="json"))).mark_geoshape(
+        fill=_hex(LAND), stroke=_hex(COAST), strokeWidth=0.6, clip=True)
+    rows = [{"key": f"{p['id']}-{i}", "name": p["name"], "tip": p["tip"],
+             "leg": p["leg"], "order": j, "lon": lon, "lat": lat}
+            for i, p in enumerate(scene["paths"]) for j, (lon, lat) in enumerate(p["path"])]
+    geo = {"longitude": "lon:Q", "latitude": "lat:Q"}
+    tooltip = [alt.Tooltip("name:N", title=None), alt.Tooltip("tip:N", title=None)]
+    layers = [sea_bg, ground]
+    if rows:
+        layers.append(alt.Chart(pd.DataFrame(rows)).mark_line(
+            strokeWidth=3, strokeCap="round", strokeJoin="round", clip=True).encode(
+            **geo, detail="key:N", order="order:Q",
+            color=alt.Color("leg:N", scale=alt.Scale(domain=list(DASH), range=[_hex(RAIL), _hex(SEA), _hex(SEA)]),
+                            legend=None),
+            strokeDash=alt.StrokeDash("leg:N", scale=alt.Scale(domain=list(DASH), range=[[1, 0], [12, 9], [3, 6]]),
+                                      legend=None),
+            tooltip=tooltip))
+    if scene["points"]:
+        points = pd.DataFrame([{**p, "fill": _hex(p["fill"]), "line": _hex(p["line"]),
+                                "size": round(math.pi * p["radius"] ** 2)} for p in scene["points"]])
+        layers.append(alt.Chart(points).mark_circle(opacity=1, strokeWidth=2, clip=True).encode(
+            **geo, size=alt.Size("size:Q", scale=None), color=alt.Color("fill:N", scale=None),
+            stroke=alt.Stroke("line:N", scale=None), order="size:Q", tooltip=tooltip))
+    # The labels that fit each frame. A label's pixel offset from its dot is
+    # turned into a position on the map (each frame is fixed), so one text
+    # layer serves each side of the dots.
+    labels = pd.DataFrame([{**t, "view": name, **_unscreen(*_shift(t, view["zoom"]), view["zoom"])}
+                           for name, view in VIEWS.items()
+                           for t in place_labels(scene["candidates"], {**view, "height": height})])
+    shown = f"datum.view === ({narrow} ? 'phone' : 'wide')"
+    for anchor, baseline in sorted(set(zip(labels.get("anchor", []), labels.get("baseline", []), strict=True))):
+        group = labels[(labels["anchor"] == anchor) & (labels["baseline"] == baseline)]
+        text = {"align": _ALIGN[anchor], "baseline": _BASELINE[baseline],
+                "font": FONT.strip("'"), "fontWeight": 600}
+        enc = {"longitude": "label_lon:Q", "latitude": "label_lat:Q", "text": "name:N",
+               "size": alt.Size("size:Q", scale=None)}
+        # A white halo under each label, as the deck draws a white box.
+        for mark in ({"stroke": "#FFFFFF", "strokeWidth": 4, "strokeJoin": "round"}, {"color": _hex(INK)}):
+            layers.append(alt.Chart(group).transform_filter(shown).mark_text(**text, **mark).encode(**enc))
+    return alt.layer(*layers).project(**projection).properties(
+        width="container", height=height, description=description)
 
 
 # Initial views: a desktop column (~700 px) and a phone (~356 px) both show

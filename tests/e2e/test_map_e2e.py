@@ -19,6 +19,8 @@ from yiwu.loaders import read_words
 
 WS_BUDGET = 400_000  # bytes a view of the map page may receive over the websocket
 CHART = '[data-testid="stDeckGlJsonChart"]'
+OVERVIEW = '[data-testid="stVegaLiteChart"]:has(g.mark-shape)'  # the chart that draws land
+SWITCH = {"en": "Interactive map", "zh": "互动地图"}
 
 # Sort the pixels of a PNG (the element's screenshot) into land, sea, rail
 # and sea-lane colours with the browser's 2D canvas: no image library needed.
@@ -55,6 +57,21 @@ def colours(page, element) -> dict:
     return page.evaluate(COLOURS_JS, base64.b64encode(png).decode())
 
 
+def wait_for_overview(page) -> None:
+    page.wait_for_selector(f"{OVERVIEW} svg .mark-text text", state="attached", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def open_interactive(page, lang: str) -> None:
+    """Switch from the still overview to the deck.gl map, and wait for it."""
+    wait_for_overview(page)
+    switch = page.locator('[data-testid="stCheckbox"]', has_text=SWITCH[lang]).first
+    switch.scroll_into_view_if_needed()
+    switch.locator("label").first.click()
+    wait_for_app(page)
+    wait_for_map(page)
+
+
 def wait_for_map(page) -> None:
     page.wait_for_selector(f"{CHART} canvas", state="attached", timeout=90_000)
     # The land outline is fetched after the first frame; give deck.gl time to draw it.
@@ -74,6 +91,13 @@ def count_ws_bytes(page) -> list[int]:
     return received
 
 
+def assert_drawn(found: dict) -> None:
+    assert found["distinct"] >= 12, f"the map looks blank: {found}"
+    assert found["land"] > 0.10, f"no land drawn: {found}"
+    assert found["ocean"] > 0.10, f"no sea background: {found}"
+    assert found["rail"] > 0.002 and found["sea"] > 0.001, f"routes missing: {found}"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_world_map_draws_offline_and_light(browser_page, app_url, lang):
     page = browser_page
@@ -81,27 +105,32 @@ def test_world_map_draws_offline_and_light(browser_page, app_url, lang):
     static = []
     page.on("response", lambda r: static.append(r.status) if "app/static/land-110m.json" in r.url else None)
     open_page(page, app_url, "world", lang)
-    wait_for_map(page)
 
-    chart = page.locator(CHART).first
-    found = colours(page, chart)
-    assert found["distinct"] >= 12, f"the map looks blank: {found}"
-    assert found["land"] > 0.10, f"no land drawn (the static world file): {found}"
-    assert found["ocean"] > 0.10, f"no sea background (the data: map style): {found}"
-    assert found["rail"] > 0.002 and found["sea"] > 0.001, f"routes missing: {found}"
+    # First the still overview: land, sea, routes and labels in the reader's language.
+    wait_for_overview(page)
+    assert page.locator(CHART).count() == 0, "the interactive map loads before it is asked for"
+    overview = page.locator(OVERVIEW).first
+    assert_drawn(colours(page, overview))
+    labels = page.locator(f"{OVERVIEW} svg .mark-text text").all_text_contents()
+    yiwu = read_words("places", lang)["yiwu"]["name"]
+    assert yiwu in labels
+    assert (yiwu == "义乌") == (lang == "zh")
+    print(f"\nwebsocket bytes for /world ({lang}): {received[0]:,}")
+    assert received[0] < WS_BUDGET, f"{received[0]:,} bytes over the websocket (budget {WS_BUDGET:,})"
 
+    # Then the interactive map, with the land outline the app serves itself.
+    open_interactive(page, lang)
+    assert_drawn(colours(page, page.locator(CHART).first))
     assert static and all(s == 200 for s in static), "the world outline is not served by the app"
     assert page.requests_outside == [], f"requests left the machine: {page.requests_outside}"
     assert not page.console_errors, page.console_errors
-    print(f"\nwebsocket bytes for /world ({lang}): {received[0]:,}")
-    assert received[0] < WS_BUDGET, f"{received[0]:,} bytes over the websocket (budget {WS_BUDGET:,})"
 
 
 def test_picking_on_the_map_opens_a_card(browser_page, app_url):
     """Click Yiwu's marker: the card opens and the select box follows the map."""
     page = browser_page
     open_page(page, app_url, "world", "en")
-    wait_for_map(page)
+    open_interactive(page, "en")
     words = read_words("places", "en")["yiwu"]
     view = maps.VIEWS["wide"]
     cx, cy = maps._screen(view["longitude"], view["latitude"], view["zoom"])
@@ -125,7 +154,7 @@ def test_picking_on_the_map_opens_a_card(browser_page, app_url):
 def test_select_box_opens_a_route_card_by_keyboard(browser_page, app_url):
     page = browser_page
     open_page(page, app_url, "world", "zh")
-    wait_for_map(page)
+    wait_for_overview(page)
     box = page.locator('[data-testid="stSelectbox"]').first
     box.click()
     words = read_words("routes", "zh")["yiwu-london"]
@@ -141,14 +170,21 @@ def test_select_box_opens_a_route_card_by_keyboard(browser_page, app_url):
 def test_map_fits_a_phone(phone_page, app_url):
     page = phone_page
     open_page(page, app_url, "world", "zh")
-    wait_for_map(page)
-    chart = page.locator(CHART).first
-    width = chart.bounding_box()["width"]
-    assert width <= 390
+    wait_for_overview(page)
+    overview = page.locator(OVERVIEW).first
+    assert overview.bounding_box()["width"] <= 390
+    # The narrow frame: Europe, the Gulf, East Africa and Yiwu all labelled.
+    labels = set(page.locator(f"{OVERVIEW} svg .mark-text text").all_text_contents())
+    words = read_words("places", "zh")
+    assert {words[p]["name"] for p in ("yiwu", "madrid", "dubai-market", "dar-es-salaam")} <= labels, labels
     page.get_by_text("线路一览表").click()  # the route table, opened
     page.wait_for_timeout(800)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page is {overflow}px wider than the phone"
+    assert_drawn(colours(page, overview))
+    open_interactive(page, "zh")
+    chart = page.locator(CHART).first
+    assert chart.bounding_box()["width"] <= 390
     found = colours(page, chart)
     assert found["land"] > 0.10 and found["distinct"] >= 12, found
     assert page.requests_outside == []
