@@ -116,3 +116,27 @@ def test_the_language_link_opens_the_same_page_and_step_in_the_other_language(la
     assert link.page.endswith("present")
     params = dict(p.split("=", 1) for p in link.query_string.split("&"))
     assert params == {"step": "7", "lang": other}  # the step kept; unknown and hostile parameters dropped
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sources_chapter_lists_every_source_by_grade(lang):
+    """Each grade is an expander named with its count; opened, it lists every source with its link."""
+    from yiwu.loaders import read_strings
+
+    sources = read_table("sources")
+    strings = read_strings(lang)
+    at = run_chapter("sources", lang)
+    assert not at.exception
+    boxes = {g: next(e for e in at.expander if e.label.startswith(strings[f"sources.grade_{g}"]))
+             for g in ("A", "B", "C")}
+    for grade, box in boxes.items():
+        assert box.label.endswith(f"({int((sources['grade'] == grade).sum())})")
+        assert not box.markdown, "a source list is built before it is opened"
+        at.session_state[f"sources-{grade}"] = True
+    at.run()
+    listed = "\n".join(m.value for e in at.expander if e.label in {b.label for b in boxes.values()}
+                       for m in e.markdown)
+    for r in sources.itertuples():
+        assert (getattr(r, f"outlet_{lang}") or r.outlet_en) in listed, r.id
+        if r.url:
+            assert f"]({r.url})" in listed, r.id

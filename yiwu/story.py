@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from yiwu import ASSETS, classroom
+from yiwu import ASSETS, classroom, lazy
 from yiwu.content import FACT, Block, Section
 from yiwu.i18n import current_lang, fmt_number, fmt_value, t
 from yiwu.loaders import DataError, load_chapter, load_table, load_words, shared
@@ -132,14 +132,16 @@ def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
             bits = [f"**{name}**"] + [x for x in (r.date, r.title) if x]
             link = f" — [{t('sources.link', lang)}]({r.url})" if r.url else f" — {t('sources.no_link', lang)}"
             lines.append("- " + ", ".join(bits) + link)
-        out.append((f"**{t(f'sources.grade_{grade}', lang)}** ({len(rows)})", "\n".join(lines)))
+        out.append((f"{t(f'sources.grade_{grade}', lang)} ({len(rows)})", "\n".join(lines)))
     return tuple(out)
 
 
 def sources_block(args: tuple[str, ...], lang: str) -> None:
-    for heading, lines in _sources_lists(lang):
-        st.markdown(heading)
-        st.markdown(lines)
+    """Every source, one expander per grade; a list is built when it is opened."""
+    for grade, (heading, lines) in zip(("A", "B", "C"), _sources_lists(lang), strict=True):
+        with lazy.expander(heading, key=f"sources-{grade}", expanded=False) as opened:
+            if opened:
+                st.markdown(lines)
 
 
 def toc_block(args: tuple[str, ...], lang: str) -> None:
