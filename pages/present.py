@@ -7,11 +7,11 @@ presenter notes, for the teacher's own window. The ← and → keys move.
 
 import streamlit as st
 
-from yiwu.classroom import present_css, presenter_notes, terms_row
+from yiwu.classroom import present_css, presenter_notes, story_steps, terms_row
 from yiwu.i18n import current_lang, t
-from yiwu.loaders import DataError, chapter_registry, load_chapter
+from yiwu.loaders import DataError, chapter_registry
 from yiwu.nav import leave_legacy_mpa, link
-from yiwu.present import build_steps, parse_step, wants_notes
+from yiwu.present import parse_step, wants_notes
 from yiwu.sources import cite
 from yiwu.story import fact_sources, fill_facts, render_block, show_data_error
 
@@ -22,7 +22,7 @@ lang = current_lang()
 
 try:
     chapter_ids = [ch["id"] for ch in chapter_registry()]
-    steps = build_steps([load_chapter(cid, lang) for cid in chapter_ids], t("app.title", lang))
+    steps = list(story_steps(lang))
 except DataError as err:
     show_data_error(err, lang)
     st.stop()

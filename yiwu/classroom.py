@@ -240,16 +240,20 @@ def after_chapter(chapter: Chapter, lang: str) -> None:
 
 def first_step(chapter_id: str, lang: str) -> int | None:
     """The presentation step where a chapter begins, for a "present this" link."""
-    from yiwu.present import build_steps
-
     try:
-        chapters = [load_chapter(cid, lang) for cid in _chapter_ids()]
+        steps = story_steps(lang)
     except DataError:
         return None
-    for step in build_steps(chapters, t("app.title", lang)):
-        if step.chapter_id == chapter_id:
-            return step.number
-    return None
+    return next((step.number for step in steps if step.chapter_id == chapter_id), None)
+
+
+@shared
+def story_steps(lang: str) -> tuple[Step, ...]:
+    """Every step of the presentation in ``lang``, made once (the chapters do not change)."""
+    from yiwu.present import build_steps
+
+    chapters = [load_chapter(cid, lang) for cid in _chapter_ids()]
+    return tuple(build_steps(chapters, t("app.title", lang)))
 
 
 # ---------------------------------------------------------------- presentation
