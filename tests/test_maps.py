@@ -324,7 +324,10 @@ def test_world_view_renders_map_controls_and_text_alternative(lang):
     assert not at.get("deck_gl_json_chart")
     overview = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert overview["description"].startswith(intro)
-    assert at.slider[0].value == 2025
+    years = at.button_group[0]
+    assert years.label == map_view.labels(lang)["year"] and years.value == 2025
+    # Only years in which the map changes, from the first market to now.
+    assert list(years.options) == [str(y) for y in map_view.map_years(*map_view.world_frames(lang))]
     assert at.selectbox[0].value is None
     assert not at.table  # the route table waits until its expander is opened
     at.session_state["map_world_table"] = True
@@ -355,7 +358,7 @@ def test_choosing_a_route_shows_its_card_with_source(lang):
 
 def test_moving_the_year_back_shrinks_the_network():
     at = run_view("world", "en")
-    at.slider[0].set_value(2014).run()
+    at.button_group[0].set_value(2014).run()
     assert overview_routes(map_view.world_overview_spec("en", 2014, maps.LAYERS, 500, "")) == \
         set(ROUTES.loc[ROUTES["since"] <= 2014, "id"])
     assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["description"].startswith(
@@ -469,3 +472,17 @@ def test_labels_do_not_overlap_and_stay_inside_the_first_view(lang, view):
         for b in boxes[i + 1:]:
             overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
             assert not overlap, f"labels {a[0]} and {b[0]} overlap"
+
+
+def test_the_year_buttons_are_the_years_the_map_changes():
+    routes, places = map_view.world_frames("en")
+    years = map_view.map_years(routes, places)
+    assert years[0] == 1982 and years[-1] == 2025 and years == sorted(set(years))
+    for before, after in zip(years, years[1:]):
+        # Between two listed years nothing new appears ...
+        assert drawn_routes(deck_json(year=after - 1)) == drawn_routes(deck_json(year=before))
+        assert drawn_points(deck_json(year=after - 1)) == drawn_points(deck_json(year=before))
+    # ... and each year listed between the first and the last adds a line or a place.
+    changes = {y for y in range(1983, 2026) if (drawn_routes(deck_json(year=y)), drawn_points(deck_json(year=y)))
+               != (drawn_routes(deck_json(year=y - 1)), drawn_points(deck_json(year=y - 1)))}
+    assert set(years[1:-1]) <= changes <= set(years)

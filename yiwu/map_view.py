@@ -194,13 +194,22 @@ def _card_place(p: pd.Series, words: dict[str, str]) -> None:
         st.caption(p["source"])
 
 
+def map_years(routes: pd.DataFrame, places: pd.DataFrame) -> list[int]:
+    """1982, every year a line or a market abroad first appears, and 2025."""
+    opened = {int(y) for y in routes["since"]} | {int(y) for y in places["since"].dropna()}
+    return sorted({*YEARS, *(y for y in opened if YEARS[0] <= y <= YEARS[1])})
+
+
 def world(lang: str, key: str = "world") -> None:
     words = labels(lang)
     routes, places = world_frames(lang)
     view = _view()
 
-    year = st.slider(words["year"], *YEARS, value=YEARS[1], step=1, help=words["year_help"],
-                     key=f"map_{key}_year")
+    # The years in which the map changes, as buttons: a slider would offer
+    # 44 years of which 34 look the same, and it loads a date library too.
+    years = map_years(routes, places)
+    year = st.pills(words["year"], years, default=YEARS[1], help=words["year_help"],
+                    key=f"map_{key}_year") or YEARS[1]
     shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS),
                      format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
     layers = set(shown or ())
