@@ -1,12 +1,13 @@
 """Maps placed in the story: controls, map, card, legend, notes, text alternative.
 
 ``{{ map: world }}`` shows the trade-route map (rail lines of 义新欧, sea lanes
-from Ningbo-Zhoushan, overseas hubs, traders' stories) with a year slider,
+from Ningbo-Zhoushan, overseas hubs, traders' stories) with year buttons,
 layer switches and a card for the route or place the reader picks, on the map
-or in a select box (which also works by keyboard and on phones).
+or in a select box (which also works by keyboard and on phones). It opens on
+a still Vega-Lite overview; a switch brings the interactive deck.gl map.
 ``{{ map: markets }}`` shows Yiwu's six market generations.
 
-The decks themselves are built by the pure functions in :mod:`yiwu.maps`.
+The overview and the decks are built by the pure functions in :mod:`yiwu.maps`.
 """
 
 from __future__ import annotations
