@@ -1,8 +1,9 @@
-"""Maps: pure functions from frames and labels to a ``pydeck.Deck``.
+"""Maps: pure functions from frames and labels to a ``pydeck.Deck`` and its still overview.
 
 No Streamlit here. :mod:`yiwu.map_view` loads the tables, picks the words of
 the reader's language and lays the map out; this module turns them into card
-texts, a route table, alt text and the deck itself, so all of it can be tested
+texts, a route table, alt text, the scene (:func:`world_scene`) and its two
+drawings, the deck and a Vega-Lite overview, so all of it can be tested
 without a browser.
 
 Offline by design: the land outline is a file the app serves itself
