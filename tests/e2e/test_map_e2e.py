@@ -115,6 +115,10 @@ def test_world_map_draws_offline_and_light(browser_page, app_url, lang):
     yiwu = read_words("places", lang)["yiwu"]["name"]
     assert yiwu in labels
     assert (yiwu == "义乌") == (lang == "zh")
+    # Screen readers get the map's text alternative as the chart's name.
+    from yiwu.loaders import read_strings
+    intro = read_strings(lang)["map.alt.intro"].format(year=2025)
+    assert (overview.get_attribute("aria-label") or "").startswith(intro)
     print(f"\nwebsocket bytes for /world ({lang}): {received[0]:,}")
     assert received[0] < WS_BUDGET, f"{received[0]:,} bytes over the websocket (budget {WS_BUDGET:,})"
 
