@@ -85,7 +85,7 @@ with st.container(key="present-step"):
             terms_row(" ".join((step.headline, *step.lines)), lang, key="present-terms")
     if step.visual is not None:
         with visual:
-            render_block(step.visual, lang)
+            render_block(step.visual, lang, compact=True)
 
 with st.container(horizontal=True, gap="medium", key="present-footer"):
     if show_notes:

@@ -12,6 +12,7 @@ The overview and the decks are built by the pure functions in :mod:`yiwu.maps`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -28,6 +29,7 @@ from yiwu.sources import cite, source_name
 
 YEARS = (1982, 2025)
 HEIGHT = {name: view["height"] for name, view in maps.VIEWS.items()}
+COMPACT_HEIGHT = 400  # the map on a slide
 _PHONE = re.compile(r"Mobi|Android|iPhone|iPod", re.IGNORECASE)
 
 
@@ -201,10 +203,15 @@ def map_years(routes: pd.DataFrame, places: pd.DataFrame) -> list[int]:
     return sorted({*YEARS, *(y for y in opened if YEARS[0] <= y <= YEARS[1])})
 
 
-def world(lang: str, key: str = "world") -> None:
+def world(lang: str, key: str = "world", compact: bool = False) -> None:
+    """The trade-route map with its controls; ``compact`` for a slide (see below)."""
     words = labels(lang)
     routes, places = world_frames(lang)
     view = _view()
+    height = COMPACT_HEIGHT if compact else HEIGHT[view]
+    # On a slide the map comes first and is shorter, so that it fits a
+    # 1280 × 720 projector beside the text; its controls follow it.
+    drawing = st.container() if compact else contextlib.nullcontext()
 
     # The years in which the map changes, as buttons: a slider would offer
     # 44 years of which 34 look the same, and it loads a date library too.
@@ -222,18 +229,19 @@ def world(lang: str, key: str = "world") -> None:
     interactive = st.toggle(words["interactive"], key=f"map_{key}_interactive", help=words["interactive_help"])
     alt_text = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
     gen = st.session_state.get(f"map_{key}_gen", 0)
-    if interactive:
-        deck = maps.world_deck(routes, places, year=year, layers=layers, view=view)
-        # A new key whenever the drawn data change: a selection is an index into
-        # the layer's data, so an old one would point at the wrong object.
-        chart_key = f"map_{key}_deck_{year}_{'-'.join(sorted(layers))}_{gen}"
-        state = st.pydeck_chart(deck, height=HEIGHT[view], on_select="rerun", selection_mode="single-object",
-                                key=chart_key, alt=alt_text)
-    else:
-        state = None
-        show_chart(world_overview_spec(lang, year, tuple(sorted(layers)), HEIGHT[view], alt_text), width="stretch",
-                   key=f"map_{key}_overview")
-    _legend(words, layers)
+    with drawing:
+        if interactive:
+            deck = maps.world_deck(routes, places, year=year, layers=layers, view=view)
+            # A new key whenever the drawn data change: a selection is an index into
+            # the layer's data, so an old one would point at the wrong object.
+            chart_key = f"map_{key}_deck_{year}_{'-'.join(sorted(layers))}_{gen}"
+            state = st.pydeck_chart(deck, height=height, on_select="rerun", selection_mode="single-object",
+                                    key=chart_key, alt=alt_text)
+        else:
+            state = None
+            show_chart(world_overview_spec(lang, year, tuple(sorted(layers)), height, alt_text), width="stretch",
+                       key=f"map_{key}_overview")
+        _legend(words, layers)
 
     # The select box mirrors a pick on the map and works without one.
     pick_key = f"map_{key}_pick"
@@ -310,7 +318,7 @@ def markets_spec(lang: str) -> dict:
                                         "description": markets_alt(frame, lang)}).to_dict()
 
 
-def markets(lang: str) -> None:
+def markets(lang: str, compact: bool = False) -> None:  # noqa: ARG001 (one size fits a slide)
     # An Altair chart, not a deck.gl map: six dots need no map engine, and the
     # chapter's timeline has already loaded Vega (see bench/README.md).
     words = labels(lang)
@@ -331,9 +339,9 @@ def markets(lang: str) -> None:
 MAPS = {"world": world, "markets": markets}
 
 
-def render(name: str, lang: str) -> None:
+def render(name: str, lang: str, compact: bool = False) -> None:
     draw = MAPS.get(name)
     if draw is None:
         st.info(t("map.coming", lang, name=name))
         return
-    draw(lang)  # a DataError is shown in its block by yiwu.story.render_block
+    draw(lang, compact=compact)  # a DataError is shown in its block by yiwu.story.render_block

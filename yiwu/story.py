@@ -156,10 +156,10 @@ def chart_block(args: tuple[str, ...], lang: str) -> None:
     chart_view.render(args[0] if args else "", lang)
 
 
-def map_block(args: tuple[str, ...], lang: str) -> None:
+def map_block(args: tuple[str, ...], lang: str, compact: bool = False) -> None:
     from yiwu import map_view
 
-    map_view.render(args[0] if args else "world", lang)
+    map_view.render(args[0] if args else "world", lang, compact=compact)
 
 
 BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
@@ -173,10 +173,13 @@ BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
 }
 
 
-def render_block(block: Block, lang: str) -> None:
+def render_block(block: Block, lang: str, compact: bool = False) -> None:
+    """One block of a chapter; ``compact`` lays a map out for a slide."""
     try:
         if block.kind == "md":
             st.markdown(fill_facts(block.text, lang))
+        elif block.kind == "map":
+            map_block(block.args, lang, compact=compact)
         else:
             BLOCKS[block.kind](block.args, lang)
     except DataError as err:
