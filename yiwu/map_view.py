@@ -216,8 +216,14 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
     # The years in which the map changes, as buttons: a slider would offer
     # 44 years of which 34 look the same, and it loads a date library too.
     years = map_years(routes, places)
+    year_key = f"map_{key}_year"
+
+    def _keep_a_year() -> None:  # clicking the chosen year again would leave none chosen
+        if st.session_state.get(year_key) is None:
+            st.session_state[year_key] = YEARS[1]
+
     year = st.pills(words["year"], years, default=YEARS[1], help=words["year_help"],
-                    key=f"map_{key}_year") or YEARS[1]
+                    key=year_key, on_change=_keep_a_year) or YEARS[1]
     shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS),
                      format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
     layers = set(shown or ())
