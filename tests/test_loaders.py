@@ -143,3 +143,35 @@ def test_missing_front_matter_key(tmp_path):
 
 def test_data_dir_is_next_to_the_code():
     assert (DATA / "chapters.csv").exists()
+
+
+def test_shared_results_are_made_once_and_errors_are_not_remembered():
+    from yiwu.loaders import clear_shared, shared
+
+    calls = []
+
+    @shared
+    def double(x):
+        calls.append(x)
+        if x < 0:
+            raise DataError(Path("data/x.csv"), "negative", 1, "x")
+        return [x * 2]
+
+    assert double(2) is double(2) and calls == [2]  # one object, shared by every caller
+    for _ in range(2):
+        with pytest.raises(DataError):
+            double(-1)
+    assert calls == [2, -1, -1], "a broken file must be read again, not remembered"
+    clear_shared()
+    double(2)
+    assert calls == [2, -1, -1, 2]
+
+    @shared(maxsize=2)
+    def recent(x):
+        calls.append(("recent", x))
+        return x
+
+    for x in (1, 2, 1, 3, 1, 2):
+        recent(x)
+    # 2 was the least recently used when 3 came, so it is made again; 1 never is.
+    assert [c[1] for c in calls if isinstance(c, tuple)] == [1, 2, 3, 2]

@@ -13,6 +13,7 @@ import functools
 import re
 import threading
 import tomllib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,21 +32,34 @@ from yiwu import DATA, ROOT
 _SHARED: list[dict] = []
 
 
-def shared(fn):
-    """Remember ``fn``'s result for each set of (hashable) arguments, for every session."""
-    memo: dict = {}
+def shared(fn=None, *, maxsize: int | None = None):
+    """Remember ``fn``'s result for each set of (hashable) arguments, for every session.
+
+    ``@shared(maxsize=n)`` keeps only the ``n`` results used most recently.
+    """
+    if fn is None:
+        return functools.partial(shared, maxsize=maxsize)
+    memo: OrderedDict = OrderedDict()
     lock = threading.RLock()
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
         key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
         try:
-            return memo[key]
+            value = memo[key]
         except KeyError:
             pass
+        else:
+            if maxsize is not None:
+                with lock:
+                    if key in memo:
+                        memo.move_to_end(key)
+            return value
         with lock:
             if key not in memo:
                 memo[key] = fn(*args, **kwargs)
+                while maxsize is not None and len(memo) > maxsize:
+                    memo.popitem(last=False)
             return memo[key]
 
     _SHARED.append(memo)

@@ -13,7 +13,6 @@ The overview and the decks are built by the pure functions in :mod:`yiwu.maps`.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import re
 
@@ -291,7 +290,7 @@ def _land() -> dict:
     return json.loads((ROOT / "static" / "land-110m.json").read_text(encoding="utf-8"))
 
 
-@functools.lru_cache(maxsize=48)  # every year and set of layers would be thousands of specs
+@shared(maxsize=48)  # every year, set of layers and height would be hundreds of specs
 def world_overview_spec(lang: str, year: int, layers: tuple[str, ...], height: int, alt_text: str) -> dict:
     """The still world map as a Vega-Lite spec (see :func:`maps.world_chart`)."""
     routes, places = world_frames(lang)
