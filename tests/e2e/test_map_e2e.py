@@ -140,12 +140,18 @@ def test_picking_on_the_map_opens_a_card(browser_page, app_url):
     cx, cy = maps._screen(view["longitude"], view["latitude"], view["zoom"])
     x, y = maps._screen(120.07528, 29.30694, view["zoom"])
     heading = page.locator("h4", has_text=words["name"]).first
-    for _ in range(3):  # a busy machine may still be laying the page out: try again
+    tooltip = page.locator(".deck-tooltip", has_text=words["name"]).first
+    for _ in range(5):  # a busy machine may still be laying the page or the map out: try again
         chart = page.locator(CHART).first
         chart.scroll_into_view_if_needed()
         box = chart.bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy)
+        at = (box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy)
         try:
+            # Hovering first: the tooltip naming Yiwu shows that the map can pick there.
+            page.mouse.move(at[0] - 30, at[1] - 30)
+            page.mouse.move(*at, steps=5)
+            tooltip.wait_for(timeout=10_000)
+            page.mouse.click(*at)
             heading.wait_for(timeout=15_000)
             break
         except PlaywrightTimeout:
