@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from yiwu import DATA, charts, lazy
+from yiwu import ASSETS, DATA, charts, lazy, markdown
 from yiwu.i18n import t
 from yiwu.loaders import DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
@@ -351,19 +351,19 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     st.caption(view.described)
     if explorer:
         st.header(s["numbers.table"], anchor=False)
-        _table(view.table)
+        show_table(view.table)
         st.download_button(s["download"], view.table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
     else:
         with lazy.expander(s["table"], key=f"{key_prefix}_table_{name}") as opened:
             if opened:
-                _table(view.table)
+                show_table(view.table)
 
 
-def _table(table: pd.DataFrame) -> None:
-    # A plain HTML table: screen readers read it, and it costs the browser far
-    # less than the interactive grid of st.dataframe.
-    st.table(table, hide_index=True)
+def show_table(table: pd.DataFrame) -> None:
+    """A data table: plain HTML, which screen readers read, drawn as Markdown (see :mod:`yiwu.markdown`)."""
+    st.html(ASSETS / "tables.css")  # a wide table scrolls in its own box on a phone
+    st.markdown(markdown.table(table))
 
 
 def url_choice(key: str, options, default=None) -> None:
@@ -436,7 +436,7 @@ def render_timeline(lang: str) -> None:
     st.caption(view.alt)
     with lazy.expander(s["table"], key="timeline_table") as opened:
         if opened:
-            _table(view.table)
+            show_table(view.table)
 
 
 def explorer(lang: str) -> None:

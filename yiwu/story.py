@@ -7,7 +7,6 @@ the block or chapter that reads it, shown as a friendly message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -17,6 +16,7 @@ from yiwu import ASSETS, classroom, lazy
 from yiwu.content import FACT, Block, Section
 from yiwu.i18n import current_lang, fmt_number, fmt_value, t
 from yiwu.loaders import DataError, load_chapter, load_table, load_words, shared
+from yiwu.markdown import literal as markdown_literal
 from yiwu.sources import cite
 
 
@@ -71,11 +71,6 @@ def figures_block(args: tuple[str, ...], lang: str) -> None:
                 value = fmt_value(row["value"], row["unit"], row["qualifier"], lang)
                 st.markdown(f"{markdown_literal(labels[fid]['label'])}\n\n{markdown_literal(value)}")
                 st.caption(cite(row["source_ids"], lang))
-
-
-def markdown_literal(text: str) -> str:
-    """``text`` shown as it is in Markdown (no emphasis, links or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|~$-])", r"\\\1", text)
 
 
 def _span(lo, hi, lang: str) -> str | None:

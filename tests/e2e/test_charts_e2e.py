@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import open_page, wait_for_app
+from tests.e2e.conftest import TABLE, open_page, wait_for_app
 from yiwu import chart_view
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -65,9 +65,25 @@ def test_numbers_page_draws_every_series(browser_page, app_url, lang):
         title = chart_view.build_series(name, lang).title
         assert title in " ".join(browser_page.locator(f"{CHART} svg text").all_text_contents()), name
         assert f"series={name}" in browser_page.url
-        assert browser_page.locator('[data-testid="stTable"] tbody tr').count() == len(
+        assert browser_page.locator(f"{TABLE} tbody tr").count() == len(
             chart_view.build_series(name, lang).table)
         assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 1
+
+
+def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(phone_page, app_url):
+    open_page(phone_page, app_url, "numbers", "zh")
+    wait_for_charts(phone_page)
+    box = phone_page.locator(TABLE).first.locator("xpath=..")
+    scroll, client, overflow = box.evaluate("b => [b.scrollWidth, b.clientWidth, getComputedStyle(b).overflowX]")
+    assert scroll > client and overflow == "auto", (scroll, client, overflow)
+    page_overflow = phone_page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert page_overflow <= 1, f"the page is {page_overflow}px wider than the phone"
+    last = phone_page.locator(f"{TABLE} thead th").last  # the last column can be reached
+    last.scroll_into_view_if_needed()
+    where = last.bounding_box()
+    assert where["x"] >= 0 and where["x"] + where["width"] <= 391, where
+    assert not phone_page.requests_outside and not phone_page.console_errors
 
 
 def test_a_shared_link_opens_the_same_generation_and_a_click_changes_it(browser_page, app_url):

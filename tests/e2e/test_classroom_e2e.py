@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import open_page, wait_for_app
+from tests.e2e.conftest import TABLE, open_page, wait_for_app
 from yiwu import chart_view
 from yiwu.loaders import read_strings
 from yiwu.quiz import read_quiz
@@ -49,11 +49,11 @@ def test_a_student_on_a_phone_opens_the_questions_and_gets_feedback(phone_page, 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_charts_table_appears_when_its_expander_is_opened(browser_page, app_url, lang):
     open_page(browser_page, app_url, "reform", lang)
-    assert browser_page.locator('[data-testid="stTable"]').count() == 0
-    open_expander(browser_page, read_strings(lang)["charts.table"], '[data-testid="stTable"]')
-    rows = browser_page.locator('[data-testid="stTable"] tbody tr')
+    assert browser_page.locator(TABLE).count() == 0
+    open_expander(browser_page, read_strings(lang)["charts.table"], TABLE)
+    rows = browser_page.locator(f"{TABLE} tbody tr")
     assert rows.count() == len(chart_view.build_series("trade", lang).table)
     # Every value row names its source, in the reader's language.
-    header = browser_page.locator('[data-testid="stTable"] thead').inner_text()
+    header = browser_page.locator(f"{TABLE} thead").inner_text()
     assert ("来源" if lang == "zh" else "Source") in header
     assert not browser_page.requests_outside and not browser_page.console_errors
