@@ -315,6 +315,17 @@ def run_view(name: str, lang: str) -> AppTest:
     return AppTest.from_function(_view_script, args=(name, lang), default_timeout=60).run()
 
 
+def tables_shown(at: AppTest) -> list[str]:
+    """The data tables on the page (Markdown tables, see yiwu.markdown)."""
+    return [m.value for m in at.markdown if m.value.startswith("| ")]
+
+
+def view_buttons(at: AppTest):
+    """The "still overview / interactive map" buttons of the world map."""
+    return next(b for b in at.button_group if b.label == map_view.labels("en")["view"]
+                or b.label == map_view.labels("zh")["view"])
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_world_view_renders_map_controls_and_text_alternative(lang):
     at = run_view("world", lang)
@@ -328,16 +339,18 @@ def test_world_view_renders_map_controls_and_text_alternative(lang):
     assert years.label == map_view.labels(lang)["year"] and years.value == 2025
     # Only years in which the map changes, from the first market to now.
     assert list(years.options) == [str(y) for y in map_view.map_years(*map_view.world_frames(lang))]
-    assert at.selectbox[0].value is None
-    assert not at.table  # the route table waits until its expander is opened
+    # The select box and the route table wait until their expanders are opened.
+    assert not at.selectbox and not tables_shown(at)
+    at.session_state["map_world_details"] = True
     at.session_state["map_world_table"] = True
     at.run()
-    assert len(at.table) == 1
+    assert at.selectbox[0].value is None and len(tables_shown(at)) == 1
     captions = " ".join(c.value for c in at.caption)
     assert map_view.labels(lang)["notes.hidden"] in captions
-    # The switch brings the interactive map, with the same text alternative.
-    assert at.toggle[0].label == map_view.labels(lang)["interactive"]
-    at.toggle[0].set_value(True).run()
+    # The second button brings the interactive map, with the same text alternative.
+    buttons = view_buttons(at)
+    assert buttons.value == "still" and buttons.format_func("interactive") == map_view.labels(lang)["interactive"]
+    buttons.set_value("interactive").run()
     assert not at.exception
     charts = at.get("deck_gl_json_chart")
     assert len(charts) == 1 and not at.get("vega_lite_chart")
@@ -347,6 +360,8 @@ def test_world_view_renders_map_controls_and_text_alternative(lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_choosing_a_route_shows_its_card_with_source(lang):
     at = run_view("world", lang)
+    at.session_state["map_world_details"] = True
+    at.run()
     at.selectbox[0].select("yiwu-london").run()
     assert not at.exception
     words = read_words("routes", lang)
@@ -365,7 +380,7 @@ def test_moving_the_year_back_shrinks_the_network():
         set(ROUTES.loc[ROUTES["since"] <= 2014, "id"])
     assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["description"].startswith(
         map_view.labels("en")["alt.intro"].format(year=2014))
-    at.toggle[0].set_value(True).run()
+    view_buttons(at).set_value("interactive").run()
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     assert drawn_routes(deck) == set(ROUTES.loc[ROUTES["since"] <= 2014, "id"])
 

@@ -4,7 +4,7 @@
 from Ningbo-Zhoushan, overseas hubs, traders' stories) with year buttons,
 layer switches and a card for the route or place the reader picks, on the map
 or in a select box (which also works by keyboard and on phones). It opens on
-a still Vega-Lite overview; a switch brings the interactive deck.gl map.
+a still Vega-Lite overview; a second button brings the interactive deck.gl map.
 ``{{ map: markets }}`` shows Yiwu's six market generations.
 
 The overview and the decks are built by the pure functions in :mod:`yiwu.maps`.
@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ROOT, charts, lazy, maps
-from yiwu.chart_view import show_chart
+from yiwu.chart_view import show_chart, show_table
 from yiwu.content import FACT
 from yiwu.i18n import fmt_number, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
@@ -231,7 +231,11 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
     # 3 MB of script and draws with WebGL, which on a phone or a school PC
     # without a graphics card costs more than the rest of the page together
     # (bench/README.md). Both draw the same scene.
-    interactive = st.toggle(words["interactive"], key=f"map_{key}_interactive", help=words["interactive_help"])
+    # Two buttons rather than a switch: they use the year buttons' script, where
+    # a switch made the page fetch four more files (bench/README.md).
+    interactive = st.segmented_control(
+        words["view"], ("still", "interactive"), format_func=lambda v: words[v], default="still",
+        required=True, key=f"map_{key}_view", help=words["interactive_help"]) == "interactive"
     alt_text = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
     gen = st.session_state.get(f"map_{key}_gen", 0)
     with drawing:
@@ -248,11 +252,14 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
                        key=f"map_{key}_overview")
         _legend(words, layers)
 
-    # The select box mirrors a pick on the map and works without one.
-    pick_key = f"map_{key}_pick"
+    # The select box mirrors a pick on the map and works without one. It waits
+    # in an expander, which a pick on the map opens: a select box on the first
+    # view made every reader's browser fetch about 130 KB more script.
+    pick_key, details_key = f"map_{key}_pick", f"map_{key}_details"
     picked = _picked(state)
     if picked and picked != st.session_state.get(f"map_{key}_last"):
         st.session_state[pick_key] = picked
+        st.session_state[details_key] = True
     st.session_state[f"map_{key}_last"] = picked
     pickable = places[~places["kind"].isin(("shape", "rail_station"))]
     options = list(routes.sort_values(["since", "id"])["id"]) + list(pickable["id"])
@@ -267,22 +274,23 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
     def _reset_map_selection() -> None:
         st.session_state[f"map_{key}_gen"] = gen + 1
 
-    choice = st.selectbox(words["pick"], options, format_func=lambda i: f"{icons.get(kind_of[i], '•')} {names[i]}",
-                          placeholder=words["pick_placeholder"], help=words["pick_help"], key=pick_key,
-                          on_change=_reset_map_selection)
-    if choice in set(routes["id"]):
-        with st.container(border=True):
-            _card_route(routes[routes["id"] == choice].iloc[0], words, lang)
-    elif choice:
-        with st.container(border=True):
-            _card_place(places[places["id"] == choice].iloc[0], words)
+    with lazy.expander(words["details"], key=details_key, icon=":material/info:") as opened:
+        if opened:
+            choice = st.selectbox(words["pick"], options,
+                                  format_func=lambda i: f"{icons.get(kind_of[i], '•')} {names[i]}",
+                                  placeholder=words["pick_placeholder"], help=words["pick_help"], key=pick_key,
+                                  on_change=_reset_map_selection)
+            if choice in set(routes["id"]):
+                _card_route(routes[routes["id"] == choice].iloc[0], words, lang)
+            elif choice:
+                _card_place(places[places["id"] == choice].iloc[0], words)
 
     st.caption(" ".join(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base")))
     with lazy.expander(words["table.title"], key=f"map_{key}_table") as opened:
         if opened:
             table = maps.route_table(routes, words, year=year)
             st.caption(words["route_count"].format(n=len(table), year=year))
-            st.table(table.set_index(table.columns[0]))
+            show_table(table)
 
 
 @shared
@@ -338,7 +346,7 @@ def markets(lang: str, compact: bool = False) -> None:  # noqa: ARG001 (one size
                 words["markets.year"]: frame["year"].astype(int),
                 words["markets.name"]: frame["name"],
             })
-            st.table(table.set_index(words["markets.generation"]))
+            show_table(table)
 
 
 MAPS = {"world": world, "markets": markets}

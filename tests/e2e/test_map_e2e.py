@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import open_page, wait_for_app
 from yiwu import maps
-from yiwu.loaders import read_words
+from yiwu.loaders import read_strings, read_words
 
 WS_BUDGET = 400_000  # bytes a view of the map page may receive over the websocket
 CHART = '[data-testid="stDeckGlJsonChart"]'
@@ -65,9 +65,9 @@ def wait_for_overview(page) -> None:
 def open_interactive(page, lang: str) -> None:
     """Switch from the still overview to the deck.gl map, and wait for it."""
     wait_for_overview(page)
-    switch = page.locator('[data-testid="stCheckbox"]', has_text=SWITCH[lang]).first
-    switch.scroll_into_view_if_needed()
-    switch.locator("label").first.click()
+    button = page.locator('[data-testid="stButtonGroup"] button', has_text=SWITCH[lang]).first
+    button.scroll_into_view_if_needed()
+    button.click()
     wait_for_app(page)
     wait_for_map(page)
 
@@ -116,7 +116,6 @@ def test_world_map_draws_offline_and_light(browser_page, app_url, lang):
     assert yiwu in labels
     assert (yiwu == "义乌") == (lang == "zh")
     # Screen readers get the map's text alternative as the chart's name.
-    from yiwu.loaders import read_strings
     intro = read_strings(lang)["map.alt.intro"].format(year=2025)
     assert (overview.get_attribute("aria-label") or "").startswith(intro)
     print(f"\nwebsocket bytes for /world ({lang}): {received[0]:,}")
@@ -165,7 +164,10 @@ def test_select_box_opens_a_route_card_by_keyboard(browser_page, app_url):
     page = browser_page
     open_page(page, app_url, "world", "zh")
     wait_for_overview(page)
+    assert page.locator('[data-testid="stSelectbox"]').count() == 0  # it waits behind its expander
+    page.get_by_text(read_strings("zh")["map.details"]).click()
     box = page.locator('[data-testid="stSelectbox"]').first
+    box.wait_for(timeout=30_000)
     box.click()
     words = read_words("routes", "zh")["yiwu-london"]
     page.keyboard.type(words["name"])
