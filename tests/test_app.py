@@ -119,6 +119,22 @@ def test_the_language_link_opens_the_same_page_and_step_in_the_other_language(la
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sources_chapter_explains_every_glossary_term_with_its_sources(lang):
+    from yiwu.loaders import read_strings, read_words
+    from yiwu.sources import cite
+
+    strings = read_strings(lang)
+    shown = "\n\n".join(m.value for m in run_chapter("sources", lang).markdown)
+    for term in read_words("glossary", lang).values():
+        line = f"**{term['term']}** — {term['long']}"
+        assert line in shown, term["term"]
+        after = shown.split(line, 1)[1].split("\n\n", 2)[1]
+        assert after == f":small[{cite(term['sources'], lang)}]", term["term"]
+        assert after[len(":small["):].startswith((strings["source.one"].split("{")[0],
+                                                  strings["source.many"].split("{")[0]))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sources_chapter_lists_every_source_by_grade(lang):
     """Each grade is an expander named with its count; opened, it lists every source with its link."""
     from yiwu.loaders import read_strings

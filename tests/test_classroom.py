@@ -217,9 +217,13 @@ def test_key_terms_open_under_the_section_that_uses_them(lang):
     assert labels == expected
     source_words = tuple(read_strings(lang)[k].split("{")[0] for k in ("source.one", "source.many"))
     for box in boxes:
-        texts = [m.value for m in box.markdown]
-        for name in box.label.split("\uff1a" if lang == "zh" else ": ", 1)[1].split(" · "):
+        text = "\n\n".join(m.value for m in box.markdown)
+        names = box.label.split("\uff1a" if lang == "zh" else ": ", 1)[1].split(" · ")
+        for name in names:
             entry = next(g for g in glossary.values() if g["term"] == name)
-            assert any(entry["short"] in v for v in texts) and entry["long"] in texts
-        assert box.caption and all(c.value.startswith(source_words) for c in box.caption), \
-            "a term's explanation names no source"
+            assert f"**{name}** — {entry['short']}" in text and entry["long"] in text
+        # each term's explanation ends with its sources, in small type
+        blocks = text.split("\n\n")
+        sources = [b for b in blocks if b.startswith(":small[")]
+        assert len(sources) == len(names), "a term's explanation names no source"
+        assert all(b[len(":small["):].startswith(source_words) and b.endswith("]") for b in sources)

@@ -68,6 +68,10 @@ def terms_row(text: str, lang: str, key: str) -> None:
 
     One expander, not a popover per term: it needs no extra script file and
     no tooltip, and on a phone it opens in place instead of over the text.
+    Inside, one Markdown element: a collapsed expander still draws what it
+    holds, and three elements per term made the lessons chapter ≈0.07× of an
+    empty page slower (bench/README.md). Sources are in small type, in the
+    text colour.
     """
     try:
         glossary = load_words("glossary", lang)
@@ -80,14 +84,16 @@ def terms_row(text: str, lang: str, key: str) -> None:
         return
     names = " · ".join(glossary[term_id]["term"] for term_id in ids)
     colon = "\uff1a" if lang == "zh" else ": "
+    parts = []
+    for term_id in ids:
+        entry = glossary[term_id]
+        parts.append(f"**{entry['term']}** — {entry.get('short', '')}")
+        if entry.get("long"):
+            parts.append(entry["long"])
+        if entry.get("sources"):
+            parts.append(":small[" + cite(entry["sources"], lang) + "]")
     with st.expander(t("terms.label", lang) + colon + names, icon=":material/menu_book:", key=key):
-        for term_id in ids:
-            entry = glossary[term_id]
-            st.markdown(f"**{entry['term']}** — {entry.get('short', '')}")
-            if entry.get("long"):
-                st.markdown(entry["long"])
-            if entry.get("sources"):
-                st.caption(cite(entry["sources"], lang))
+        st.markdown("\n\n".join(parts))
 
 
 # ---------------------------------------------------------------- progress

@@ -109,9 +109,9 @@ def generations_block(args: tuple[str, ...], lang: str) -> None:
 
 
 def glossary_block(args: tuple[str, ...], lang: str) -> None:
-    for term in load_words("glossary", lang).values():
-        st.markdown(f"**{term['term']}** — {term['long']}")
-        st.caption(cite(term.get("sources", []), lang))
+    """Every term with its explanation and sources, as one Markdown element (fewer to draw)."""
+    st.markdown("\n\n".join(f"**{term['term']}** — {term['long']}\n\n:small[{cite(term.get('sources', []), lang)}]"
+                              for term in load_words("glossary", lang).values()))
 
 
 @shared
