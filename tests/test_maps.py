@@ -454,6 +454,19 @@ def test_overview_labels_sit_beside_their_dots(view):
         assert abs(x - dot_x - r["offset"][0]) < 0.5 and abs(y - dot_y - r["offset"][1]) < 0.5, r["name"]
 
 
+def test_overview_labels_take_their_side_of_the_dot_from_the_data():
+    """Two text layers (halo, text) whose alignment comes from each row, as the deck's anchors say."""
+    spec = overview_spec()
+    texts = [x for x in spec["layer"] if x["mark"]["type"] == "text"]
+    assert len(texts) == 2
+    assert all(x["mark"]["align"] == {"expr": "datum.align"} and x["mark"]["baseline"] == {"expr": "datum.base"}
+               for x in texts)
+    rows = overview_rows(spec, "text")
+    assert {(r["anchor"], r["align"]) for r in rows} <= {("start", "left"), ("end", "right"), ("middle", "center")}
+    assert {(r["baseline"], r["base"]) for r in rows} <= {("center", "middle"), ("bottom", "bottom"), ("top", "top")}
+    assert len({r["align"] for r in rows}) > 1, "every label on the same side: the test shows nothing"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_markets_view_renders(lang):
     at = run_view("markets", lang)
