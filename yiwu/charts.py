@@ -130,24 +130,20 @@ def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: f
     if events is None or events.empty:
         return []
     ev = events.copy()
-    ev["lane"] = event_lanes(list(ev["year"]))
+    ev["badge_y"] = [top + lane_step * lane for lane in event_lanes(list(ev["year"]))]
     tooltip = [alt.Tooltip("label:N", title=labels["tt.event"]),
                alt.Tooltip("date_label:N", title=labels["tt.date"])]
-    layers = []
-    for lane in sorted(ev["lane"].unique()):
-        base = alt.Chart(ev[ev["lane"] == lane])
-        y = alt.value(top + lane_step * int(lane))
-        layers.append(base.mark_rule(strokeDash=[4, 4], color=RULE_COLOR, strokeWidth=1.5).encode(
-            x=alt.X("year:Q", scale=x_scale), y=y, y2=alt.value(bottom)))
-    for lane in sorted(ev["lane"].unique()):
-        base = alt.Chart(ev[ev["lane"] == lane])
-        y = alt.value(top + lane_step * int(lane))
-        layers.append(base.mark_circle(size=320, opacity=1, stroke="#FFFFFF", strokeWidth=1.5,
-                                       fill=BADGE_FILL).encode(x=alt.X("year:Q", scale=x_scale), y=y,
-                                                               tooltip=tooltip))
-        layers.append(base.mark_text(color="#FFFFFF", fontSize=12, fontWeight="bold", baseline="middle").encode(
-            x=alt.X("year:Q", scale=x_scale), y=y, text="number:N", tooltip=tooltip))
-    return layers
+    # One layer per kind of mark, every lane in it: the height is a pixel
+    # value read from the data (no scale). Each layer costs the browser time
+    # to compile and run, so not one set of layers per lane.
+    base = alt.Chart(ev).encode(x=alt.X("year:Q", scale=x_scale), y=alt.Y("badge_y:Q", scale=None))
+    return [
+        base.mark_rule(strokeDash=[4, 4], color=RULE_COLOR, strokeWidth=1.5).encode(y2=alt.value(bottom)),
+        base.mark_circle(size=320, opacity=1, stroke="#FFFFFF", strokeWidth=1.5, fill=BADGE_FILL).encode(
+            tooltip=tooltip),
+        base.mark_text(color="#FFFFFF", fontSize=12, fontWeight="bold", baseline="middle").encode(
+            text="number:N", tooltip=tooltip),
+    ]
 
 
 # ---------------------------------------------------------------- growth charts
