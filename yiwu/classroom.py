@@ -70,8 +70,8 @@ def terms_row(text: str, lang: str, key: str) -> None:
     no tooltip, and on a phone it opens in place instead of over the text.
     Inside, one Markdown element: a collapsed expander still draws what it
     holds, and three elements per term made the lessons chapter ≈0.07× of an
-    empty page slower (bench/README.md). Sources are in small type, in the
-    text colour.
+    empty page slower in one A/B (bench/README.md). Sources are in small
+    type, in the text colour.
     """
     try:
         glossary = load_words("glossary", lang)

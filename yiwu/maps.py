@@ -433,8 +433,8 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
     # The labels that fit each frame. A label's pixel offset from its dot is
     # turned into a position on the map (each frame is fixed), and its side of
     # the dot is data (align, base) read by the mark: two text layers in all,
-    # the halo and the text. Every layer costs the browser time to compile and
-    # run (eight label layers, one per side, were ≈0.1× of an empty page).
+    # the halo and the text, instead of two per side. Every layer is a spec
+    # the browser compiles and a dataflow it runs.
     labels = pd.DataFrame([{**t, "view": name, "align": _ALIGN[t["anchor"]], "base": _BASELINE[t["baseline"]],
                             **_unscreen(*_shift(t, view["zoom"]), view["zoom"])}
                            for name, view in VIEWS.items()
