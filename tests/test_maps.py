@@ -16,6 +16,7 @@ import os
 import re
 from urllib.parse import unquote
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -287,6 +288,26 @@ def test_markets_chart_numbers_the_six_generations_in_order():
     assert all("url" not in x["data"] for x in layers)  # nothing to fetch: it draws offline
 
 
+def test_a_market_year_goes_where_neither_the_line_nor_a_dot_is():
+    # Three markets 300 m apart from west to east, joined by the line: the
+    # middle year has a dot on either side, so it goes above or below its dot.
+    m = pd.DataFrame({"lat": [29.3] * 3, "lon": [120.0, 120.003, 120.006], "label": ["1982", "1984", "1986"]})
+    spots = charts.year_spots(m, charts.km_bar(29.29, 120.0))
+    for frame in charts.MARKETS_FRAMES:
+        first, middle, last = (s[f"align_{frame}"] + "/" + s[f"baseline_{frame}"] for s in spots)
+        assert middle.split("/")[1] in ("top", "bottom"), frame
+        assert (first, last) == ("right/middle", "left/middle"), frame  # outward, clear of the line
+
+
+def test_market_years_read_their_side_from_the_data():
+    spec, layers = markets_spec()
+    years = next(x for x in layers if x["encoding"].get("text", {}).get("field") == "label"
+                 and "align_wide" in x["rows"][0])
+    for key in ("align", "baseline", "dx", "dy"):
+        assert years["mark"][key] == {"expr": f"width < 420 ? datum.{key}_narrow : datum.{key}_wide"}
+    assert {r["align_wide"] for r in years["rows"]} >= {"left", "right"}  # not all on one side
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_markets_scale_bar_is_one_kilometre_long(lang):
     _, layers = markets_spec(lang)
@@ -493,7 +514,7 @@ def test_labels_do_not_overlap_and_stay_inside_the_first_view(lang, view):
     for t in labels_of(deck):
         x, y = maps._screen(t["lon"], t["lat"], frame["zoom"])
         x, y = x - cx + t["offset"][0], y - cy + t["offset"][1]
-        w, h = maps._text_width(t["name"], t["size"]), t["size"]
+        w, h = charts.text_width(t["name"], t["size"]), t["size"]
         left = {"start": x, "end": x - w, "middle": x - w / 2}[t["anchor"]]
         top = {"center": y - h / 2, "bottom": y - h, "top": y}[t["baseline"]]
         boxes.append((t["name"], left, top, left + w, top + h))

@@ -323,7 +323,9 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
 # ---------------------------------------------------------------- markets map
 
 MARKET_FILL = PALETTE[0]
-MARKETS_HEIGHT = 380
+# The chart's height: on a phone the width sets the scale, so a shorter chart
+# leaves no empty band above and below the dots.
+MARKETS_HEIGHT = {"wide": 380, "narrow": 240}
 KM_PER_DEGREE_LAT = 110.57
 
 
@@ -331,6 +333,79 @@ def km_bar(lat: float, lon: float) -> pd.DataFrame:
     """Two points 1 km apart on the parallel ``lat``, starting at ``lon``."""
     km_lon = 1 / (111.32 * math.cos(math.radians(lat)))  # degrees of longitude in 1 km
     return pd.DataFrame({"lon": [lon, lon + km_lon], "lat": [lat, lat]})
+
+
+# The chart's two sizes: the plot's width and height in pixels and a dot's
+# radius. "wide" is a laptop or projector, where the height sets the scale;
+# "narrow" a 390 px phone, where the width does (Vega's fit also leaves room
+# for the years beside the outermost dots, hence the small width).
+MARKETS_FRAMES = {"wide": (620.0, 350.0, 13.0), "narrow": (170.0, 210.0, 9.0)}
+# Where a year may go beside its dot, in order of preference: Vega's align and
+# baseline, and the direction of the offset from the dot's centre.
+_YEAR_SPOTS = (("left", "middle", (1, 0)), ("right", "middle", (-1, 0)),
+               ("center", "bottom", (0, -1)), ("center", "top", (0, 1)),
+               ("left", "bottom", (0.7, -0.7)), ("right", "bottom", (-0.7, -0.7)),
+               ("left", "top", (0.7, 0.7)), ("right", "top", (-0.7, 0.7)))
+
+
+def text_width(text: str, size: float) -> float:
+    """A label's width in pixels, with a little room: CJK characters are square, others about 0.62 em."""
+    return sum(size if ord(ch) > 0x2E80 else 0.62 * size for ch in text) + 8
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _spot_box(x: float, y: float, w: float, h: float, gap: float, spot: tuple) -> tuple:
+    """The box (left, top, right, bottom) of a w × h label at ``spot`` beside a dot at (x, y)."""
+    align, baseline, (ux, uy) = spot
+    ax, ay = x + ux * gap, y + uy * gap
+    left = ax if align == "left" else ax - w if align == "right" else ax - w / 2
+    top = ay - h / 2 if baseline == "middle" else ay - h if baseline == "bottom" else ay
+    return left, top, left + w, top + h
+
+
+def year_spots(markets: pd.DataFrame, bar: pd.DataFrame) -> list[dict]:
+    """For each market, in row order, the side of its dot its year goes on, at each of MARKETS_FRAMES.
+
+    A small map is a small Mercator map, so kilometres east and south stand in
+    for pixels. Each year, in order, takes the first spot of _YEAR_SPOTS that
+    no part of the dashed line crosses and that covers no dot, no year already
+    placed and neither the scale bar nor its label; if none is free, the spot
+    that covers least. Returns, per row, ``align_<frame>``, ``baseline_<frame>``,
+    ``dx_<frame>`` and ``dy_<frame>`` for Vega's text mark.
+    """
+    points = pd.concat([markets[["lon", "lat"]], bar[["lon", "lat"]]])
+    west, north = float(points["lon"].min()), float(points["lat"].max())
+    east_km = 111.32 * math.cos(math.radians(float(markets["lat"].min())))
+
+    def km(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - west) * east_km, (north - lat) * KM_PER_DEGREE_LAT
+
+    span = [max(c) for c in zip(*(km(lon, lat) for lon, lat in points.itertuples(index=False)), strict=True)]
+    out: list[dict] = [{} for _ in range(len(markets))]
+    for frame, (width, height, radius) in MARKETS_FRAMES.items():
+        scale = min(width / span[0], height / span[1])
+        dots = [(x * scale, y * scale) for x, y in (km(lon, lat) for lon, lat in zip(markets["lon"], markets["lat"], strict=True))]
+        line = [(a[0] + (b[0] - a[0]) * k / 40, a[1] + (b[1] - a[1]) * k / 40)
+                for a, b in zip(dots, dots[1:], strict=False) for k in range(41)]
+        (bx0, by), (bx1, _) = ((x * scale, y * scale) for x, y in (km(lon, lat) for lon, lat in zip(bar["lon"], bar["lat"], strict=True)))
+        boxes = [(x - radius, y - radius, x + radius, y + radius) for x, y in dots]
+        boxes.append((bx0, by - 24, bx1 + 40, by + 3))  # the bar and its label above it
+        gap, h = radius + 3, FONT_SIZE + 2
+        for i, (x, y) in enumerate(dots):
+            w = text_width(str(markets["label"].iloc[i]), FONT_SIZE)
+            costs = []
+            for spot in _YEAR_SPOTS:
+                box = _spot_box(x, y, w, h, gap, spot)
+                crossed = sum(box[0] <= p[0] <= box[2] and box[1] <= p[1] <= box[3] for p in line)
+                costs.append((1000 * crossed + sum(_overlap(box, b) for j, b in enumerate(boxes) if j != i), box, spot))
+            _, box, (align, baseline, (ux, uy)) = min(costs, key=lambda c: c[0])  # the first of equals
+            boxes.append(box)
+            out[i].update({f"align_{frame}": align, f"baseline_{frame}": baseline,
+                           f"dx_{frame}": round(ux * gap, 1), f"dy_{frame}": round(uy * gap, 1)})
+    return out
 
 
 def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
@@ -342,6 +417,8 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
     A Mercator projection fitted to the dots keeps distances true in every
     direction at any width, so the bar measures the whole picture. There is
     no street map (none works offline), so the dots stand on plain ground.
+    Each year is placed clear of the line and the dots (:func:`year_spots`),
+    and on a phone the chart is shorter (``MARKETS_HEIGHT``).
     """
     m = markets.sort_values("generation").reset_index(drop=True).copy()
     m["n"] = m["generation"].astype(int).astype(str)
@@ -361,15 +438,18 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
         **geo, tooltip=tooltip)
     numbers = alt.Chart(m).mark_text(fontSize=alt.expr(f"{narrow} ? 11 : 14"), fontWeight="bold", color="#FFFFFF",
                                      baseline="middle").encode(**geo, text="n:N", tooltip=tooltip)
-    # A year goes left of its dot when another dot sits just east of it.
-    x_km = (m["lon"] - m["lon"].min()) * 111.32 * math.cos(math.radians(south))
-    y_km = (m["lat"] - south) * KM_PER_DEGREE_LAT
-    crowded = [any(0 < x_km[j] - x_km[i] < 0.8 and abs(y_km[j] - y_km[i]) < 0.25 for j in m.index) for i in m.index]
-    years = [alt.Chart(m[[c == left for c in crowded]]).mark_text(
-        fontSize=FONT_SIZE, align="right" if left else "left", dx=alt.expr(f"{narrow} ? {-12 if left else 12} : {-16 if left else 16}"), baseline="middle").encode(
-        **geo, text="label:N") for left in (False, True)]
+    # Each year sits on the side of its dot that the dashed line, the other
+    # dots and years and the scale bar leave free, at both sizes the chart is
+    # drawn (year_spots); the mark reads its side from the row.
+    spots = year_spots(m, bar)
+    m = m.join(pd.DataFrame(spots, index=m.index))
+    side = {key: alt.expr(f"{narrow} ? datum.{key}_narrow : datum.{key}_wide")
+            for key in ("align", "baseline", "dx", "dy")}
+    years = alt.Chart(m).mark_text(fontSize=FONT_SIZE, align=side["align"], baseline=side["baseline"],
+                                   dx=side["dx"], dy=side["dy"]).encode(**geo, text="label:N")
     scale = alt.Chart(bar).mark_line(color=RULE_COLOR, strokeWidth=3).encode(**geo)
     scale_label = alt.Chart(bar.head(1)).mark_text(fontSize=13, align="left", dy=-10).encode(**geo, text="label:N")
-    return alt.layer(moves, scale, scale_label, dots, numbers, *years).project(type="mercator").properties(
-        width="container", height=MARKETS_HEIGHT, description=labels["description"],
+    height = alt.param(name="height", expr=f"{narrow} ? {MARKETS_HEIGHT['narrow']} : {MARKETS_HEIGHT['wide']}")
+    return alt.layer(moves, scale, scale_label, dots, numbers, years).project(type="mercator").add_params(
+        height).properties(width="container", description=labels["description"],
         padding={"left": 20, "right": 60, "top": 20, "bottom": 10})

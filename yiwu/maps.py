@@ -24,6 +24,7 @@ import altair as alt
 import pandas as pd
 import pydeck as pdk
 
+from yiwu.charts import text_width
 from yiwu.i18n import fmt_value
 
 # Served by Streamlit from static/ (server.enableStaticServing). Relative to the
@@ -237,10 +238,6 @@ def _unscreen(x: float, y: float, zoom: float) -> dict[str, float]:
     return {"label_lon": round(x / scale * 360 - 180, 4), "label_lat": round(lat, 4)}
 
 
-def _text_width(text: str, size: float) -> float:
-    return sum(size if ord(ch) > 0x2E80 else 0.62 * size for ch in text) + 8
-
-
 # Where a label may go beside its dot: text anchor, baseline, direction of the offset.
 _SPOTS = (("start", "center", (1, 0)), ("end", "center", (-1, 0)),
           ("middle", "bottom", (0, -1)), ("middle", "top", (0, 1)))
@@ -270,7 +267,7 @@ def place_labels(texts: list[dict], view: Mapping[str, float]) -> list[dict]:
 
     def spot(t: dict, obstacles: list) -> tuple | None:
         x, y = _screen(t["lon"], t["lat"], zoom)
-        w, h, gap = _text_width(t["name"], t["size"]), t["size"] + 4, t["radius"] + 4
+        w, h, gap = text_width(t["name"], t["size"]), t["size"] + 4, t["radius"] + 4
         for anchor, baseline, (dx, dy) in _SPOTS:
             left = x + gap if dx > 0 else x - gap - w if dx < 0 else x - w / 2
             top = y - h / 2 if dy == 0 else y - gap - h if dy < 0 else y + gap

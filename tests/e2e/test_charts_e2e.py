@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import TABLE, open_page, wait_for_app
-from yiwu import chart_view
+from yiwu import chart_view, map_view
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -126,3 +126,53 @@ def test_charts_fit_a_phone(phone_page, app_url, path):
     assert overflow <= 1, f"{path}: {overflow}px of sideways scrolling on a 390px phone"
     for chart in phone_page.locator(CHART).all():
         assert chart.bounding_box()["width"] <= 390
+
+
+# Boxes of the markets chart's years, dots and points along its dashed line, in page pixels.
+MARKETS_GEOMETRY = """(chart) => {
+  const svg = chart.querySelector('svg');
+  const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const line = [];
+  for (const path of svg.querySelectorAll('path[stroke-dasharray]')) {
+    const ctm = path.getScreenCTM(), length = path.getTotalLength();
+    for (let l = 0; l <= length; l += 2) {
+      const p = new DOMPoint(path.getPointAtLength(l).x, path.getPointAtLength(l).y).matrixTransform(ctm);
+      line.push([p.x, p.y]);
+    }
+  }
+  return {
+    texts: Array.from(svg.querySelectorAll('.mark-text text')).map((t) => [t.textContent, rect(t)]),
+    dots: Array.from(svg.querySelectorAll('.mark-symbol path')).map(rect),
+    line: line,
+  };
+}"""
+
+
+def _inside(point, box, margin: float = 1.0) -> bool:
+    return box[0] + margin < point[0] < box[2] - margin and box[1] + margin < point[1] < box[3] - margin
+
+
+def _overlaps(a, b, margin: float = 1.0) -> bool:
+    return a[0] + margin < b[2] and b[0] + margin < a[2] and a[1] + margin < b[3] and b[1] + margin < a[3]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("device", ["browser_page", "phone_page"])
+def test_market_years_stay_clear_of_the_line_and_the_dots(request, app_url, device, lang):
+    """Each year on the six-markets map is readable: no dashed line through it, no dot or year on it."""
+    page = request.getfixturevalue(device)
+    open_page(page, app_url, "generations", lang)
+    wait_for_charts(page, 2)
+    alt_start = map_view.labels(lang)["markets.alt"].split("{")[0]
+    chart = next(c for c in page.locator(CHART).all() if (c.get_attribute("aria-label") or "").startswith(alt_start))
+    chart.scroll_into_view_if_needed()
+    geometry = chart.evaluate(MARKETS_GEOMETRY)
+    years = set(map_view.markets_frame(lang)["label"])
+    boxes = {text: box for text, box in geometry["texts"] if text in years}
+    assert set(boxes) == years, f"years drawn: {sorted(boxes)}"
+    assert len(geometry["dots"]) == len(years) and len(geometry["line"]) > 50
+    for year, box in boxes.items():
+        crossing = [p for p in geometry["line"] if _inside(p, box)]
+        assert not crossing, f"the dashed line runs through {year} at {crossing[:3]}"
+        assert not any(_overlaps(box, dot) for dot in geometry["dots"]), f"a dot covers {year}"
+        assert not any(_overlaps(box, other) for y, other in boxes.items() if y != year), f"{year} covers a year"
