@@ -380,17 +380,18 @@ def year_spots(markets: pd.DataFrame, bar: pd.DataFrame) -> list[dict]:
     west, north = float(points["lon"].min()), float(points["lat"].max())
     east_km = 111.32 * math.cos(math.radians(float(markets["lat"].min())))
 
-    def km(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - west) * east_km, (north - lat) * KM_PER_DEGREE_LAT
+    def km(frame: pd.DataFrame) -> list[tuple[float, float]]:
+        return [((lon - west) * east_km, (north - lat) * KM_PER_DEGREE_LAT)
+                for lon, lat in zip(frame["lon"], frame["lat"], strict=True)]
 
-    span = [max(c) for c in zip(*(km(lon, lat) for lon, lat in points.itertuples(index=False)), strict=True)]
+    span_x, span_y = (max(c) for c in zip(*km(points), strict=True))
     out: list[dict] = [{} for _ in range(len(markets))]
     for frame, (width, height, radius) in MARKETS_FRAMES.items():
-        scale = min(width / span[0], height / span[1])
-        dots = [(x * scale, y * scale) for x, y in (km(lon, lat) for lon, lat in zip(markets["lon"], markets["lat"], strict=True))]
+        scale = min(width / span_x, height / span_y)
+        dots = [(x * scale, y * scale) for x, y in km(markets)]
         line = [(a[0] + (b[0] - a[0]) * k / 40, a[1] + (b[1] - a[1]) * k / 40)
                 for a, b in zip(dots, dots[1:], strict=False) for k in range(41)]
-        (bx0, by), (bx1, _) = ((x * scale, y * scale) for x, y in (km(lon, lat) for lon, lat in zip(bar["lon"], bar["lat"], strict=True)))
+        (bx0, by), (bx1, _) = ((x * scale, y * scale) for x, y in km(bar))
         boxes = [(x - radius, y - radius, x + radius, y + radius) for x, y in dots]
         boxes.append((bx0, by - 24, bx1 + 40, by + 3))  # the bar and its label above it
         gap, h = radius + 3, FONT_SIZE + 2
@@ -400,7 +401,8 @@ def year_spots(markets: pd.DataFrame, bar: pd.DataFrame) -> list[dict]:
             for spot in _YEAR_SPOTS:
                 box = _spot_box(x, y, w, h, gap, spot)
                 crossed = sum(box[0] <= p[0] <= box[2] and box[1] <= p[1] <= box[3] for p in line)
-                costs.append((1000 * crossed + sum(_overlap(box, b) for j, b in enumerate(boxes) if j != i), box, spot))
+                covered = sum(_overlap(box, b) for j, b in enumerate(boxes) if j != i)
+                costs.append((1000 * crossed + covered, box, spot))
             _, box, (align, baseline, (ux, uy)) = min(costs, key=lambda c: c[0])  # the first of equals
             boxes.append(box)
             out[i].update({f"align_{frame}": align, f"baseline_{frame}": baseline,
