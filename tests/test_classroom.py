@@ -91,6 +91,14 @@ def test_every_glossary_term_opens_somewhere_in_the_story(lang):
     assert set(glossary) == found, f"terms never found in the {lang} text: {set(glossary) - found}"
 
 
+def test_each_section_explains_the_same_key_terms_in_both_languages():
+    # A reader switching language mid-chapter finds the same key-terms box under each section.
+    zh, en = read_words("glossary", "zh"), read_words("glossary", "en")
+    for cid in CHAPTERS:
+        for a, b in zip(read_chapter(cid, "zh").sections, read_chapter(cid, "en").sections, strict=True):
+            assert terms_in(section_text(a), zh) == terms_in(section_text(b), en), f"{cid}, section {a.id}"
+
+
 def test_terms_match_whole_words_in_english_and_anywhere_in_chinese():
     glossary = {"four": {"term": "Four Permissions", "match": ["Four Permissions", "四个允许"]},
                 "cart": {"term": "Cart", "match": ["cart"]}}
