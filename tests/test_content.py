@@ -172,3 +172,17 @@ def test_chinese_text_uses_full_width_punctuation():
 
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "zh_punct.py")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_the_punctuation_check_catches_ascii_beside_latin_words_in_chinese():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("zh_punct", ROOT / "tools" / "zh_punct.py")
+    zh_punct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(zh_punct)
+    fix = zh_punct.fix_text
+    assert fix("美国客商特温(Twain),在数贸中心") == "美国客商特温\uff08Twain\uff09\uff0c在数贸中心"
+    assert fix("海关监管代码1039,允许") == "海关监管代码1039\uff0c允许"
+    assert fix("A:官方来源；B:转载") == "A\uff1a官方来源；B\uff1a转载"
+    for kept in ("见[新华社](https://www.news.cn/a,b)", "GDP 250.35 bn (+7.5%), 2024", "`&notes=1`"):
+        assert fix(kept) == kept

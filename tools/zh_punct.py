@@ -26,6 +26,11 @@ _AFTER_HAN = re.compile(rf"(?<=[{HAN}{CLOSERS}])[,:;?!]|(?<=[{HAN}]\*\*)[,:;?!]"
 _BEFORE_HAN = re.compile(rf"(?<=[}}%*])[,;](?=[{HAN}\u201c])")
 _BOLD_PUNCT = re.compile(rf"(?<=\S)([\uff1a\uff0c\u3002\uff1b])\*\*(?=[{HAN}])")
 _OPEN = re.compile(rf"\((?=[^()\n]*[{HAN}][^()\n]*\))")
+# A comma, colon or semicolon between a Latin letter, digit or bracket and
+# Chinese text ("代码1039,允许", "A:官方"), and a bracket right after Chinese
+# text around a foreign name ("特温(Twain)").
+_LATIN_BEFORE_HAN = re.compile(rf"(?<=[A-Za-z0-9)])[,:;](?=[{HAN}\u201c])")
+_PAREN_AFTER_HAN = re.compile(rf"(?<=[{HAN}])\(([^()\n]*)\)")
 
 
 def fix_text(text: str) -> str:
@@ -38,6 +43,8 @@ def fix_text(text: str) -> str:
 def _fix_once(text: str) -> str:
     text = _AFTER_HAN.sub(lambda m: FULL[m.group()], text)
     text = _BEFORE_HAN.sub(lambda m: FULL[m.group()], text)
+    text = _LATIN_BEFORE_HAN.sub(lambda m: FULL[m.group()], text)
+    text = _PAREN_AFTER_HAN.sub(lambda m: FULL["("] + m.group(1) + FULL[")"], text)
     # "**标题：**正文" does not turn bold in Markdown (a closing ** between
     # punctuation and a letter); "**标题**：正文" does.
     text = _BOLD_PUNCT.sub(r"**\1", text)
