@@ -24,10 +24,14 @@ CONTRAST = """(selector) => {
   // So is text under an ancestor with opacity below 1.
   const opacity = el => { let o = 1; for (; el; el = el.parentElement) o *= Number(getComputedStyle(el).opacity); return o; };
   const blend = (fg, bg, o) => { const a = (fg.length === 4 ? fg[3] : 1) * o; return [0, 1, 2].map(i => fg[i] * a + bg[i] * (1 - a)); };
-  return Array.from(document.querySelectorAll(selector)).filter(e => e.innerText.trim()).slice(0, 20).map(e => {
-    const bg = background(e), fg = blend(rgb(getComputedStyle(e).color), bg, opacity(e));
+  // Chart text is SVG: its colour is its fill, with the fill's own opacity.
+  const text = e => (e instanceof SVGElement ? e.textContent : e.innerText).trim();
+  const colour = e => { const st = getComputedStyle(e); if (!(e instanceof SVGElement)) return rgb(st.color);
+                        const c = rgb(st.fill); return [c[0], c[1], c[2], (c.length === 4 ? c[3] : 1) * Number(st.fillOpacity)]; };
+  return Array.from(document.querySelectorAll(selector)).filter(e => text(e)).slice(0, 20).map(e => {
+    const bg = background(e), fg = blend(colour(e), bg, opacity(e));
     const a = lum(fg), b = lum(bg);
-    return [e.innerText.trim().slice(0, 40), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), fg.map(Math.round), bg];
+    return [text(e).slice(0, 40), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), fg.map(Math.round), bg];
   });
 }"""
 
@@ -49,11 +53,18 @@ def test_text_keeps_its_contrast_in_light_and_dark_themes(browser, app_url, sche
     try:
         for path in ("roots", "numbers"):
             open_page(page, app_url, path, "en")
-            # Body text, captions (sources), sidebar links and the language link.
+            if path == "numbers":
+                page.wait_for_selector('[data-testid="stVegaLiteChart"] svg .role-axis-label text', timeout=30_000)
+            # Body text, captions (sources), sidebar links, the language link and chart text.
             for selector, minimum in (('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p', 4.5),
                                       ('[data-testid="stCaptionContainer"] p', 4.5),
                                       ('[data-testid="stSidebarNav"] a span', 4.5),
-                                      ('[data-testid="stPageLink"] p', 4.5)):
+                                      ('[data-testid="stPageLink"] p', 4.5),
+                                      # a chart's axis and legend text
+                                      ('[data-testid="stVegaLiteChart"] :is(.role-axis-label, .role-axis-title, '
+                                       '.role-legend-label, .role-legend-title) text', 4.5)):
+                if selector.startswith('[data-testid="stVegaLiteChart"]') and path != "numbers":
+                    continue
                 found = page.evaluate(CONTRAST, selector)
                 assert found, f"{path}: nothing matches {selector}"
                 worst = min(found, key=lambda x: x[1])
