@@ -252,8 +252,11 @@ def test_one_theme_with_projector_sizes_and_a_colour_blind_safe_palette():
     assert config["axis"]["labelFontSize"] >= 13 and config["axis"]["titleFontSize"] >= 13
     assert config["legend"]["labelFontSize"] >= 13 and config["title"]["fontSize"] >= 14
     assert set(config["range"]["category"]) <= OKABE_ITO - {"#F0E442"}
-    # Text colours are left to Streamlit so they follow the light or dark theme.
-    assert "labelColor" not in config["axis"] and "color" not in config["title"]
+    # Text follows the light or dark theme: axis and legend text takes the
+    # page's text colour (not Streamlit's faint grey), the title Streamlit's.
+    for part in ("axis", "legend"):
+        assert config[part]["labelColor"] == config[part]["titleColor"] == "currentColor"
+    assert "color" not in config["title"]
 
 
 @pytest.mark.parametrize("name", chart_view.CHARTS)
