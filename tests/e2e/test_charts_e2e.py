@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from bench.run import RENDERED
 from tests.e2e.conftest import TABLE, open_page, wait_for_app
 from yiwu import chart_view, map_view
 
@@ -176,3 +177,24 @@ def test_market_years_stay_clear_of_the_line_and_the_dots(request, app_url, devi
         assert not crossing, f"the dashed line runs through {year} at {crossing[:3]}"
         assert not any(_overlaps(box, dot) for dot in geometry["dots"]), f"a dot covers {year}"
         assert not any(_overlaps(box, other) for y, other in boxes.items() if y != year), f"{year} covers a year"
+
+
+# Chart text that is cut off: drawn past the chart's edge, or shortened with "…" by Vega.
+SPILLED_TEXT = """() => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]')).flatMap(chart => {
+  const edge = chart.getBoundingClientRect();
+  return Array.from(chart.querySelectorAll('svg text')).filter(t => {
+    const box = t.getBoundingClientRect();
+    return box.right > edge.right + 0.5 || box.left < edge.left - 0.5 || t.textContent.endsWith('\u2026');
+  }).map(t => t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_chart_text_is_cut_off_on_a_phone(phone_page, app_url, lang):
+    """Titles, axes, legends and labels of every chart fit a 390 px screen whole."""
+    for path, params in [("generations", {}), ("reform", {}), ("world", {}), ("digital", {})] + [
+            ("numbers", {"series": name}) for name in chart_view.SERIES]:
+        open_page(phone_page, app_url, path, lang, **params)
+        phone_page.wait_for_function(RENDERED, timeout=30_000)  # every chart on the page drawn
+        spilled = phone_page.evaluate(SPILLED_TEXT)
+        assert not spilled, f"{path} {params}: cut off on a phone: {spilled}"
