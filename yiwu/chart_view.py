@@ -361,9 +361,21 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
 
 
 def show_table(table: pd.DataFrame) -> None:
-    """A data table: plain HTML, which screen readers read, drawn as Markdown (see :mod:`yiwu.markdown`)."""
-    st.html(ASSETS / "tables.css")  # a wide table scrolls in its own box on a phone
-    st.markdown(markdown.table(table))
+    """A data table: plain HTML, which screen readers read, drawn as Markdown (see :mod:`yiwu.markdown`).
+
+    On a phone a table of more than three columns is wider than the screen
+    and scrolls sideways in its own box (assets/tables.css); a caption above
+    it, shown only on narrow screens, says so.
+    """
+    st.html(ASSETS / "tables.css")
+    text = markdown.table(table)
+    cols, tag = len(table.columns), abs(hash(text)) % 10**8
+    if cols > 3:
+        with st.container(key=f"table-swipe-{tag}"):
+            st.caption(t("charts.table_swipe"))
+    # The column count in the key gives the table its least width on a phone.
+    with st.container(key=f"table-{cols}-{tag}"):
+        st.markdown(text)
 
 
 def url_choice(key: str, options, default=None) -> None:

@@ -7,6 +7,7 @@ import pytest
 from bench.run import RENDERED
 from tests.e2e.conftest import TABLE, open_page, wait_for_app
 from yiwu import chart_view, map_view
+from yiwu.loaders import read_strings
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -71,6 +72,12 @@ def test_numbers_page_draws_every_series(browser_page, app_url, lang):
         assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 1
 
 
+# Widths, in characters, of the table cells whose text is squeezed below 3.4 characters a line.
+SQUEEZED_CELLS = """cells => cells.map(c => { const s = getComputedStyle(c);
+  return (c.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)) / parseFloat(s.fontSize); })
+  .filter(chars => chars < 3.4)"""
+
+
 def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(phone_page, app_url):
     open_page(phone_page, app_url, "numbers", "zh")
     wait_for_charts(phone_page)
@@ -85,6 +92,21 @@ def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(phone_page, app_url):
     where = last.bounding_box()
     assert where["x"] >= 0 and where["x"] + where["width"] <= 391, where
     assert not phone_page.requests_outside and not phone_page.console_errors
+    swipe = read_strings("zh")["charts.table_swipe"]  # and the reader is told to swipe
+    assert phone_page.get_by_text(swipe).first.is_visible()
+    narrow = phone_page.locator(f"{TABLE} td").evaluate_all(SQUEEZED_CELLS)  # not one character a line
+    assert not narrow, f"columns squeezed to {min(narrow):.1f} characters on a phone"
+
+
+def test_a_table_keeps_short_columns_readable_on_a_laptop(browser_page, app_url):
+    """At 1280 px the Chinese table fits without a swipe hint, and no column is squeezed below three characters."""
+    open_page(browser_page, app_url, "numbers", "zh")
+    wait_for_charts(browser_page)
+    assert not browser_page.get_by_text(read_strings("zh")["charts.table_swipe"]).first.is_visible()
+    box = browser_page.locator(TABLE).first.locator("xpath=..")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "the table overflows on a laptop"
+    narrow = browser_page.locator(f"{TABLE} td").evaluate_all(SQUEEZED_CELLS)
+    assert not narrow, f"columns squeezed to {min(narrow):.1f} characters"
 
 
 def test_a_shared_link_opens_the_same_generation_and_a_click_changes_it(browser_page, app_url):
