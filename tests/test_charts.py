@@ -446,3 +446,17 @@ def test_numbers_page_runs_as_a_page():
     at.run()
     assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_band_numbers_stand_clear_of_the_event_lines(lang):
+    spec = chart_view.build_timeline(lang).chart.to_dict()
+    numbers = next(x for x in spec["layer"] if x["mark"]["type"] == "text" and x["encoding"]["text"]["field"] == "number")
+    rows = spec["datasets"][numbers["data"]["name"]]
+    years = [int(y) for y in chart_view.events_frame(lang, 1982, 2026)["year"]]
+    for r in rows:
+        assert r["start"] <= r["mid"] <= r["end"]
+        if r["end"] - r["start"] >= 3:  # room beside the lines: the number keeps a year clear of each
+            assert all(abs(r["mid"] - y) >= 1 for y in years), (r["generation"], r["mid"], years)
+    # A band narrower than its number on a phone hides it rather than spill over its neighbours.
+    assert "scale('x', datum.end) - scale('x', datum.start)" in numbers["mark"]["opacity"]["expr"]

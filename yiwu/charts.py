@@ -277,6 +277,13 @@ TIMELINE_HEIGHT = 190
 _BAND_TOP, _BAND_BOTTOM = 64, 160
 
 
+def _clear_middle(start: float, end: float, event_years) -> float:
+    """Where a band's number goes: the middle of the widest stretch of the band that no event line crosses."""
+    cuts = sorted({start, end, *(y for y in event_years if start < y < end)})
+    a, b = max(zip(cuts, cuts[1:], strict=False), key=lambda ab: ab[1] - ab[0])
+    return (a + b) / 2
+
+
 def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
                    selected: int | None = None) -> alt.LayerChart:
     """The six market generations as coloured bands, key events as numbered badges.
@@ -288,7 +295,7 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
     ``selected`` pre-selects one, so a shared link shows the same chart.
     """
     g = gens.copy()
-    g["mid"] = (g["start"] + g["end"]) / 2
+    g["mid"] = [_clear_middle(a, b, events["year"]) for a, b in zip(g["start"], g["end"], strict=True)]
     chosen = g["generation"] == selected if selected is not None else pd.Series(True, index=g.index)
     g["fill"] = [GEN_COLORS[n] if on else GEN_TINTS[n] for n, on in zip(g["generation"], chosen, strict=True)]
     g["ink"] = [GEN_INK[n] if on else "#000000" for n, on in zip(g["generation"], chosen, strict=True)]
@@ -313,7 +320,11 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
         y=alt.value(_BAND_TOP), y2=alt.value(_BAND_BOTTOM),
         color=alt.Color("fill:N", scale=None),
         tooltip=tooltip).add_params(pick)
-    numbers = base.mark_text(fontSize=16, fontWeight="bold", baseline="middle", cursor="pointer").encode(
+    # A band too narrow for its number (the newest, on a phone) shows none;
+    # its tooltip, the legend and the cards below still name it.
+    fits = alt.expr("scale('x', datum.end) - scale('x', datum.start) < 14 ? 0 : 1")
+    numbers = base.mark_text(fontSize=16, fontWeight="bold", baseline="middle", cursor="pointer",
+                             opacity=fits).encode(
         x="mid:Q", y=alt.value((_BAND_TOP + _BAND_BOTTOM) / 2), text="number:N",
         color=alt.Color("ink:N", scale=None),
         tooltip=tooltip)
