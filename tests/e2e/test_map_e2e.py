@@ -177,6 +177,9 @@ def test_select_box_opens_a_route_card_by_keyboard(browser_page, app_url):
     box.focus()
     words = read_words("routes", "zh")["yiwu-london"]
     page.keyboard.type(words["name"])
+    # Enter picks the highlighted option: wait until the typing has filtered the
+    # list down to the route (under load the list can lag behind the keys).
+    page.locator('[role="option"]', has_text=words["name"]).first.wait_for(timeout=30_000)
     page.keyboard.press("Enter")
     wait_for_app(page)
     page.locator("h4", has_text=words["name"]).first.wait_for(timeout=30_000)
