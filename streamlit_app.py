@@ -6,7 +6,7 @@ switch, builds the navigation from the chapter registry and runs the page.
 
 import streamlit as st
 
-from yiwu.i18n import language_link, resolve_lang
+from yiwu.i18n import declare_lang, language_link, resolve_lang
 from yiwu.nav import close_stale_page_not_found, in_legacy_mpa, navigation
 
 # No page_title: each st.Page's translated title names the browser tab.
@@ -22,3 +22,4 @@ try:
 finally:
     with switch:
         language_link(lang, page)
+    declare_lang(lang)

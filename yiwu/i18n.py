@@ -18,6 +18,8 @@ from yiwu.loaders import load_strings
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 LANG_NAMES = {"zh": "中文", "en": "English"}
+# The BCP 47 tag of each language, for the page's <html lang>.
+HTML_LANGS = {"zh": "zh-Hans", "en": "en"}
 
 
 def lang_from_locale(locale: str | None) -> str | None:
@@ -69,6 +71,20 @@ def language_link(lang: str, page) -> None:
               if re.fullmatch(r"[A-Za-z0-9_-]{1,20}", st.query_params.get(k, ""))}
     st.page_link(page, label=LANG_NAMES[other], icon=":material/translate:", help=t("lang.switch", lang),
                  query_params={**params, "lang": other})
+
+
+def declare_lang(lang: str) -> None:
+    """Tell the browser which language the page is in (``<html lang>``).
+
+    Streamlit's page says ``lang="en"`` whatever it shows. Declared, a screen
+    reader reads a Chinese page with a Chinese voice, and the browser draws
+    it with simplified-Chinese glyphs (on Linux, an undeclared page falls
+    back to the Japanese forms of the same characters). The script is a
+    constant per language: nothing from the reader goes into it. It sits at
+    the foot of the sidebar, where its empty box takes no room from a page.
+    """
+    st.sidebar.html(f'<script>document.documentElement.lang = "{HTML_LANGS[lang]}";</script>',
+            unsafe_allow_javascript=True)
 
 
 def t(key: str, lang: str | None = None, **values) -> str:

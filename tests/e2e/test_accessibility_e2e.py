@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.run import pages
-from tests.e2e.conftest import _watched_page, open_page
+from tests.e2e.conftest import _watched_page, open_page, wait_for_app
 
 PAGES = pages()
 
@@ -85,3 +85,34 @@ def test_the_keyboard_reaches_the_language_link_and_every_chapter(browser_page, 
     nav = browser_page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     missing = [n for n in nav if n.strip() not in texts]
     assert not missing, f"sidebar links the keyboard never reaches: {missing}"
+
+
+def _fonts_drawing(page, selector: str) -> list[str]:
+    """The fonts the browser really drew an element's own text with (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return [f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+
+
+def test_the_page_declares_its_language_and_chinese_is_drawn_in_simplified_glyphs(phone_page, app_url):
+    """A screen reader picks its voice from <html lang>, and the browser its CJK glyph forms."""
+    open_page(phone_page, app_url, "roots", "zh")
+    phone_page.wait_for_function("() => document.documentElement.lang === 'zh-Hans'", timeout=10_000)
+    # The first paragraph of body text that holds Chinese text of its own (not only in a <strong>).
+    phone_page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] p')).find(
+        p => Array.from(p.childNodes).some(n => n.nodeType === 3 && /[\\u4e00-\\u9fff]/.test(n.data)))
+        .setAttribute('data-font-probe', '')""")
+    fonts = _fonts_drawing(phone_page, "[data-font-probe]")
+    # Digits and Latin letters come from Streamlit's own font; the Chinese from a CJK one.
+    cjk = [f for f in fonts if "CJK" in f]
+    assert cjk and all(f.endswith(" SC") for f in cjk), \
+        f"Chinese text drawn with {fonts}: not (only) a simplified-Chinese font"
+    phone_page.get_by_role("link", name="English", exact=True).first.click()
+    wait_for_app(phone_page)
+    phone_page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
+    phone_page.get_by_role("link", name="中文", exact=True).first.click()
+    wait_for_app(phone_page)
+    phone_page.wait_for_function("() => document.documentElement.lang === 'zh-Hans'", timeout=10_000)
