@@ -186,3 +186,38 @@ def test_the_punctuation_check_catches_ascii_beside_latin_words_in_chinese():
     assert fix("A:官方来源；B:转载") == "A\uff1a官方来源；B\uff1a转载"
     for kept in ("见[新华社](https://www.news.cn/a,b)", "GDP 250.35 bn (+7.5%), 2024", "`&notes=1`"):
         assert fix(kept) == kept
+
+
+def test_a_qualified_fact_is_not_qualified_twice():
+    """{{fact:x}} already reads "over 700" / "超700": prose must not say "passed over 700" / "突破超700"."""
+    qualified = {r["id"]: r["qualifier"] for _, r in read_table("facts").iterrows() if r["qualifier"]}
+    before = {
+        "en": re.compile(r"\b(over|above|exceed(?:s|ed)?|pass(?:es|ed)?|surpass(?:es|ed)?|topp?(?:s|ed)?|about|around|"
+                         r"nearly|almost|approximately|roughly|some|more than)\s+\{\{fact:(\w+)\}\}", re.I),
+        "zh": re.compile(r"(突破|超过|超|逾|多达|将近|近|约|大约)\{\{fact:(\w+)\}\}"),
+    }
+    for cid in CHAPTERS:
+        for lang in LANGS:
+            text = "\n".join(b.text for s in chapter(cid, lang).sections for b in s.blocks)
+            doubled = [m.group(0) for m in before[lang].finditer(text) if m.group(2) in qualified]
+            assert not doubled, f"{cid}/{lang}: {doubled} says the qualifier twice"
+
+
+def test_reposts_are_not_graded_a():
+    """The sources chapter defines grade A as official or original reporting; a repost is B or C."""
+    sources = read_table("sources")
+    reposts = sources[sources["outlet_en"].str.contains("repost", case=False)]
+    assert len(reposts) >= 2
+    graded_a = list(reposts.loc[reposts["grade"] == "A", "id"])
+    assert not graded_a, f"reposts graded A: {graded_a}"
+
+
+def test_english_text_does_not_call_a_source_the_seed():
+    """"The seed" is the team's word for the news compilation; a reader needs the outlet's name."""
+    seen = []
+    for folder in ("story", "words", "notes", "strings", "quiz"):
+        for path in sorted((DATA / folder / "en").glob("*")):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"\bseed\b", re.sub(r"\"seed-\w+\"|seed-\w+", "", line), re.I):
+                    seen.append(f"{path.relative_to(DATA)}:{n}")
+    assert not seen, f"'seed' shown to readers at {seen}"
