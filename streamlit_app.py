@@ -9,11 +9,18 @@ import streamlit as st
 from yiwu.i18n import declare_lang, language_link, resolve_lang
 from yiwu.nav import close_stale_page_not_found, in_legacy_mpa, navigation
 
-# No page_title: each st.Page's translated title names the browser tab.
-st.set_page_config(page_icon="🛒", layout="centered")
 lang = resolve_lang()
 first_session = in_legacy_mpa()
 page = navigation(lang)
+# One page config per run, made here: the classroom presentation is wide and
+# starts with the sidebar closed, every other page is a centred column. (When
+# the presentation set its own, the two calls made the layout flip between
+# wide and narrow from one step to the next.) No page_title: each st.Page's
+# translated title names the browser tab.
+if page.url_path == "present":
+    st.set_page_config(page_icon="🛒", layout="wide", initial_sidebar_state="collapsed")
+else:
+    st.set_page_config(page_icon="🛒", layout="centered")
 if first_session and page.url_path:
     close_stale_page_not_found()
 switch = st.container()  # the language link, at the top, filled in once the page has run

@@ -16,7 +16,6 @@ from yiwu.sources import cite
 from yiwu.story import fact_sources, fill_facts, render_block, show_data_error
 
 leave_legacy_mpa()  # a shared link may be the first visit after the server starts
-st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
 st.html(present_css())
 lang = current_lang()
 

@@ -163,9 +163,19 @@ def log_choice(frame: pd.DataFrame) -> tuple[bool, bool]:
     return spread >= LOG_OFFERED, spread >= LOG_DEFAULT
 
 
+# A growth chart's plot height on a slide: with its title, axis and legends it
+# fits under a slide's headline on a 1280 x 720 projector. (A slide leaves out
+# the chart's takeaway sentence: the slide's own lines make the point.)
+COMPACT_HEIGHT = 170
+COMPACT_TWO_COLUMNS = 520  # plot width from which a slide's legends take two columns
+
+
 @shared
-def build_series(name: str, lang: str, log: bool | None = None) -> SeriesView:
-    """Everything a growth chart shows, in one language. ``log=None``: the default scale."""
+def build_series(name: str, lang: str, log: bool | None = None, height: int | None = None) -> SeriesView:
+    """Everything a growth chart shows, in one language. ``log=None``: the default scale.
+
+    ``height``: the plot's height in pixels, if not the usual one (a slide's).
+    """
     if name not in SERIES:
         raise KeyError(name)
     words = load_words("series", lang)[name]
@@ -197,6 +207,8 @@ def build_series(name: str, lang: str, log: bool | None = None) -> SeriesView:
     described = sep.join(sentences)  # what the chart shows; the takeaway is already on screen
     alt_text = sep.join(sentences + [words["takeaway"]])
     labels["description"] = alt_text
+    if height:  # a slide: a shorter plot, and two columns of legend entries where they fit
+        labels |= {"height": height, "two_columns_from": COMPACT_TWO_COLUMNS}
     chart = charts.growth_chart(frame, events, labels, log=log)
     source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))
     return SeriesView(name=name, chart=chart, frame=frame, table=series_table(frame, lang), events=events,
@@ -271,8 +283,8 @@ def build_timeline(lang: str, selected: int | None = None) -> TimelineView:
 # ---------------------------------------------------------------- layout
 
 @shared
-def series_spec(name: str, lang: str, log: bool) -> dict:
-    return build_series(name, lang, log=log).chart.to_dict()
+def series_spec(name: str, lang: str, log: bool, height: int | None = None) -> dict:
+    return build_series(name, lang, log=log, height=height).chart.to_dict()
 
 
 @shared
@@ -335,16 +347,19 @@ def _scale_picker(name: str, lang: str, key: str, default_log: bool) -> bool:
     return choice == "log"
 
 
-def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: bool = False) -> None:
-    """A growth chart with its takeaway, scale choice, source, events and table."""
+def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: bool = False,
+                  compact: bool = False) -> None:
+    """A growth chart with its takeaway, scale choice, source, events and table; ``compact``: a slide's."""
     view = build_series(name, lang)
-    st.markdown(view.takeaway)
+    if not compact:
+        st.markdown(view.takeaway)
     if view.log_offered:
         log = _scale_picker(name, lang, f"{key_prefix}_scale_{name}", view.log)
         if log != view.log:
             view = build_series(name, lang, log=log)
     # The chart's own ``description`` is its accessible name (Streamlit warns if alt= repeats it).
-    show_chart(series_spec(name, lang, view.log), width="stretch", key=f"{key_prefix}_chart_{name}")
+    show_chart(series_spec(name, lang, view.log, COMPACT_HEIGHT if compact else None), width="stretch",
+               key=f"{key_prefix}_chart_{name}")
     st.caption(cite(view.source_ids, lang))
     _events_list(view.events, lang)
     s = _strings(lang)
@@ -464,11 +479,11 @@ def explorer(lang: str) -> None:
     render_series(name, lang, key_prefix="numbers", explorer=True)
 
 
-def render(name: str, lang: str) -> None:
-    """The ``{{ chart: name }}`` block."""
+def render(name: str, lang: str, compact: bool = False) -> None:
+    """The ``{{ chart: name }}`` block; ``compact`` for a slide."""
     if name == "timeline":
         render_timeline(lang)
     elif name in SERIES:
-        render_series(name, lang)
+        render_series(name, lang, compact=compact)
     else:
         st.warning(t("charts.unknown", lang, name=name))

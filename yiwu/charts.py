@@ -159,14 +159,30 @@ class LegendStack:
     # symbols 19 px, a title 24 px (at the theme's 14 px labels).
     ROW, LINE_ROW, TITLE, GAP = 30, 20, 24, 12
 
-    def __init__(self, top: float):
-        self.y = top
+    def __init__(self, top: float, two_columns_from: int | None = None):
+        self.top, self.y = top, top
+        # From this plot width on (a slide on a projector), two columns of
+        # entries: the legends then take half the height. The positions
+        # become Vega expressions of the width.
+        self.columns = f"(width >= {two_columns_from} ? 2 : 1)" if two_columns_from else None
+        self.y_expr = str(top)
 
     def add(self, title: str, entries: int, lines: bool = False, **kwargs) -> alt.Legend:
-        legend = alt.Legend(title=title, orient="none", legendX=0, legendY=self.y, direction="vertical",
-                            **kwargs)
-        self.y += self.TITLE + (self.LINE_ROW if lines else self.ROW) * entries + self.GAP
+        row = self.LINE_ROW if lines else self.ROW
+        if self.columns:
+            kwargs |= {"columns": alt.ExprRef(self.columns), "legendY": alt.ExprRef(self.y_expr)}
+            self.y_expr += f" + {self.TITLE + self.GAP} + {row} * ceil({entries} / {self.columns})"
+        else:
+            kwargs["legendY"] = self.y
+        legend = alt.Legend(title=title, orient="none", legendX=0, direction="vertical", **kwargs)
+        self.y += self.TITLE + row * entries + self.GAP
         return legend
+
+    def padding(self, height: float) -> dict | alt.ExprRef:
+        """The chart's padding, with room at the bottom for the legends (Vega does not count them)."""
+        if not self.columns:
+            return {"left": 5, "right": 5, "top": 5, "bottom": max(self.y - height - 40, 5)}
+        return alt.ExprRef(f"{{left: 5, right: 5, top: 5, bottom: max({self.y_expr} - {height} - 40, 5)}}")
 
 
 def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
@@ -246,7 +262,7 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     # The legends are stacked under the plot, one below the other, so that they
     # fit a phone (side by side they would be cut off). A legend with one entry
     # says nothing the title does not, so it is left out.
-    stack = LegendStack(top=height + 52)
+    stack = LegendStack(top=height + 52, two_columns_from=labels.get("two_columns_from"))
     color_legend = stack.add(labels["measure_title"], len(measures)) if len(measures) > 1 else None
     kind_legend = (stack.add(labels["kind_title"], len(kinds), symbolFillColor=RULE_COLOR,
                              symbolStrokeColor=RULE_COLOR) if len(kinds) > 1 else None)
@@ -268,7 +284,7 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     return alt.layer(*layers).properties(
         title=alt.Title(labels["title"]), width="container", height=height,
         description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-        padding={"left": 5, "right": 5, "top": 5, "bottom": max(stack.y - height - 40, 5)})
+        padding=stack.padding(height))
 
 
 # ---------------------------------------------------------------- timeline

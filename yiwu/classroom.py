@@ -311,6 +311,10 @@ def present_css() -> str:
 .st-key-present-nav [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 .st-key-present-lines p, .st-key-present-lines li { font-size: 1.7rem; line-height: 1.45; }
 .st-key-present-nav p { font-size: 1.3rem; }
+/* The generation picker wraps in a slide's column instead of hiding its last options. */
+.st-key-present-step [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
+/* The counter keeps one width from "1 / 41" to "41 / 41", so the buttons after it stay under the pointer. */
+.st-key-present-nav strong { display: inline-block; min-width: 4.2em; text-align: center; font-variant-numeric: tabular-nums; }
 .st-key-present-notes p, .st-key-present-notes li { font-size: 1.15rem; }
 @media (max-width: 640px) {
   .st-key-present-first, .st-key-present-last { display: none; }

@@ -145,10 +145,10 @@ def toc_block(args: tuple[str, ...], lang: str) -> None:
     chapter_links(lang)
 
 
-def chart_block(args: tuple[str, ...], lang: str) -> None:
+def chart_block(args: tuple[str, ...], lang: str, compact: bool = False) -> None:
     from yiwu import chart_view
 
-    chart_view.render(args[0] if args else "", lang)
+    chart_view.render(args[0] if args else "", lang, compact=compact)
 
 
 def map_block(args: tuple[str, ...], lang: str, compact: bool = False) -> None:
@@ -169,12 +169,12 @@ BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
 
 
 def render_block(block: Block, lang: str, compact: bool = False) -> None:
-    """One block of a chapter; ``compact`` lays a map out for a slide."""
+    """One block of a chapter; ``compact`` lays a map or chart out for a slide."""
     try:
         if block.kind == "md":
             st.markdown(fill_facts(block.text, lang))
-        elif block.kind == "map":
-            map_block(block.args, lang, compact=compact)
+        elif block.kind in ("map", "chart"):
+            BLOCKS[block.kind](block.args, lang, compact=compact)
         else:
             BLOCKS[block.kind](block.args, lang)
     except DataError as err:

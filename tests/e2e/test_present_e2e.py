@@ -152,6 +152,52 @@ def test_a_step_reads_from_the_back_of_the_room(browser_page, app_url, shots, la
     assert not page.requests_outside and not page.console_errors
 
 
+def test_the_slide_keeps_its_full_width_from_step_to_step(browser_page, app_url):
+    """The layout must not flip between wide and narrow as the teacher moves on (buttons jumped under the pointer)."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, app_url, "present", "zh", step=8)
+    widths, lefts = [], []
+    for n in range(8, 13):
+        if n > 8:
+            page.locator(".st-key-present-next button").click()
+            wait_for_step(page, n)
+            page.wait_for_timeout(300)  # a layout change would land by now
+        widths.append(page.locator(".st-key-present-step").bounding_box()["width"])
+        lefts.append(page.locator(".st-key-present-next button").bounding_box()["x"])
+    assert min(widths) >= 1000, f"slide widths by step: {widths}"
+    assert max(lefts) - min(lefts) <= 2, f"the Next button moved sideways: {lefts}"
+
+
+CHART_SLIDES = [(s.number, s.visual.args[0]) for s in steps_for("en")
+                if s.visual is not None and s.visual.kind == "chart"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_slide_shows_its_plot_and_axes_on_a_projector(browser_page, app_url, shots, lang):
+    """At 1280 x 720 a chart on a slide shows its whole plot down to the axis titles; the trains' legend too."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    assert len(CHART_SLIDES) >= 4
+    for n, name in CHART_SLIDES:
+        open_page(page, app_url, "present", lang, step=n)
+        page.wait_for_selector('[data-testid="stVegaLiteChart"] svg .role-axis-title text', timeout=15_000)
+        page.screenshot(path=str(shots / f"present-{lang}-chart-{name}-1280x720.png"))
+        bottoms = page.evaluate("""() => {
+            const low = sel => Math.max(...Array.from(document.querySelectorAll(sel)).map(e => e.getBoundingClientRect().bottom));
+            return {axes: low('[data-testid="stVegaLiteChart"] svg .role-axis-title text'),
+                    legend: low('[data-testid="stVegaLiteChart"] svg .role-legend-label text')};
+        }""")
+        assert bottoms["axes"] <= 720, f"step {n} ({name}): an axis title is below the screen ({bottoms})"
+        if name == "trains":  # five counts, five colours: the point of the slide
+            assert bottoms["legend"] <= 720, f"step {n} ({name}): the legend runs below the screen ({bottoms})"
+        if name == "timeline":  # the generation picker shows all six choices, none cut at the column's edge
+            cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stButtonGroup"]')).flatMap(
+                g => Array.from(g.querySelectorAll('button')).filter(
+                    b => b.getBoundingClientRect().right > g.getBoundingClientRect().right + 1).map(b => b.innerText))""")
+            assert not cut, f"step {n}: picker options cut off: {cut}"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_step_fits_a_phone(phone_page, app_url, shots, lang):
     page = phone_page
