@@ -478,10 +478,12 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
     m = m.join(pd.DataFrame(spots, index=m.index))
     side = {key: alt.expr(f"{narrow} ? datum.{key}_narrow : datum.{key}_wide")
             for key in ("align", "baseline", "dx", "dy")}
+    # The years and the bar's label stand on the page itself: the page's text colour, in either theme.
     years = alt.Chart(m).mark_text(fontSize=FONT_SIZE, align=side["align"], baseline=side["baseline"],
-                                   dx=side["dx"], dy=side["dy"]).encode(**geo, text="label:N")
+                                   dx=side["dx"], dy=side["dy"], color="currentColor").encode(**geo, text="label:N")
     scale = alt.Chart(bar).mark_line(color=RULE_COLOR, strokeWidth=3).encode(**geo)
-    scale_label = alt.Chart(bar.head(1)).mark_text(fontSize=13, align="left", dy=-10).encode(**geo, text="label:N")
+    scale_label = alt.Chart(bar.head(1)).mark_text(fontSize=13, align="left", dy=-10,
+                                                       color="currentColor").encode(**geo, text="label:N")
     height = alt.param(name="height", expr=f"{narrow} ? {MARKETS_HEIGHT['narrow']} : {MARKETS_HEIGHT['wide']}")
     return alt.layer(moves, scale, scale_label, dots, numbers, years).project(type="mercator").add_params(
         height).properties(width="container", description=labels["description"],

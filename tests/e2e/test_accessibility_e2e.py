@@ -69,6 +69,16 @@ def test_text_keeps_its_contrast_in_light_and_dark_themes(browser, app_url, sche
                 assert found, f"{path}: nothing matches {selector}"
                 worst = min(found, key=lambda x: x[1])
                 assert worst[1] >= minimum, f"{scheme} {path}: “{worst[0]}” has contrast {worst[1]:.2f}"
+        # The six-markets map stands on the page's own background: its years and
+        # scale label must read on it (the white numbers sit on the dots, not measured).
+        open_page(page, app_url, "generations", "en")
+        page.wait_for_selector('[data-testid="stVegaLiteChart"] svg .role-mark text', timeout=30_000)
+        page.evaluate("""() => document.querySelectorAll('[data-testid="stVegaLiteChart"] .role-mark text').forEach(
+            t => { if (/^(1[89]|20)\\d\\d$|km/.test(t.textContent.trim())) t.setAttribute('data-on-page', ''); })""")
+        found = page.evaluate(CONTRAST, "text[data-on-page]")
+        assert any("km" in f[0] for f in found) and len(found) >= 7, f"map text not found: {found}"
+        worst = min(found, key=lambda x: x[1])
+        assert worst[1] >= 4.5, f"{scheme} six-markets map: “{worst[0]}” has contrast {worst[1]:.2f}"
     finally:
         context.close()
 
