@@ -126,7 +126,8 @@ def test_sources_chapter_explains_every_glossary_term_with_its_sources(lang):
     strings = read_strings(lang)
     shown = "\n\n".join(m.value for m in run_chapter("sources", lang).markdown)
     for term in read_words("glossary", lang).values():
-        line = f"**{term['term']}** — {term['long']}"
+        # Chinese sets the dash solid (——), English spaced ( — ).
+        line = f"**{term['term']}**" + ("\u2014\u2014" if lang == "zh" else " \u2014 ") + term["long"]
         assert line in shown, term["term"]
         after = shown.split(line, 1)[1].split("\n\n", 2)[1]
         assert after == f":small[{cite(term['sources'], lang)}]", term["term"]
@@ -146,7 +147,8 @@ def test_sources_chapter_lists_every_source_by_grade(lang):
     boxes = {g: next(e for e in at.expander if e.label.startswith(strings[f"sources.grade_{g}"]))
              for g in ("A", "B", "C")}
     for grade, box in boxes.items():
-        assert box.label.endswith(f"({int((sources['grade'] == grade).sum())})")
+        n = int((sources["grade"] == grade).sum())
+        assert box.label.endswith(f"\uff08{n}\uff09" if lang == "zh" else f" ({n})"), box.label
         assert not box.markdown, "a source list is built before it is opened"
         at.session_state[f"sources-{grade}"] = True
     at.run()

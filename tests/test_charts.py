@@ -460,3 +460,15 @@ def test_band_numbers_stand_clear_of_the_event_lines(lang):
             assert all(abs(r["mid"] - y) >= 1 for y in years), (r["generation"], r["mid"], years)
     # A band narrower than its number on a phone hides it rather than spill over its neighbours.
     assert "scale('x', datum.end) - scale('x', datum.start)" in numbers["mark"]["opacity"]["expr"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(chart_view.SERIES))
+def test_the_chart_caption_explains_only_the_marks_it_draws(name, lang):
+    """Hollow points and triangles are explained on the charts that have them, and only there."""
+    view = chart_view.build_series(name, lang)
+    strings = chart_view._strings(lang)
+    kinds = set(view.frame["kind"])
+    for kind in ("partial", "threshold"):
+        assert (strings[f"alt_{kind}"] in view.described) == (kind in kinds), \
+            f"{name}: caption and chart disagree about {kind} values"

@@ -9,6 +9,11 @@ from yiwu.classroom import section_text, terms_in
 from yiwu.loaders import LANGS, DataError, read_chapter, read_strings, read_table, read_words
 from yiwu.quiz import answers_markdown, read_quiz
 
+
+def dash_for(lang: str) -> str:
+    """Chinese sets the dash solid (——), English spaced ( — )."""
+    return "\u2014\u2014" if lang == "zh" else " \u2014 "
+
 CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
 QUIZZED = [c for c in CHAPTERS if read_quiz(c, "en")]
 TIMEOUT = 60
@@ -69,8 +74,9 @@ def test_the_answers_file_holds_questions_choices_verdicts_and_notes(lang):
     assert "Roots title" in text and "Other title" not in text, "only chapters answered are in the file"
     assert right.prompt in text and right.options[right.answer] in text
     assert wrong.prompt in text and wrong.options[wrong_choice] in text
-    assert f"{wrong.options[wrong_choice]} — {strings['quiz.file_wrong']}" in text
-    assert f"{right.options[right.answer]} — {strings['quiz.file_right']}" in text
+    dash = dash_for(lang)
+    assert f"{wrong.options[wrong_choice]}{dash}{strings['quiz.file_wrong']}" in text
+    assert f"{right.options[right.answer]}{dash}{strings['quiz.file_right']}" in text
     assert wrong.options[wrong.answer] in text, "a wrong answer shows the right one"
     assert roots.discuss in text and "> My town has a river port." in text and "> And a market." in text
     assert roots.questions[2].prompt not in text, "an unanswered question is left out"
@@ -229,7 +235,7 @@ def test_key_terms_open_under_the_section_that_uses_them(lang):
         names = box.label.split("\uff1a" if lang == "zh" else ": ", 1)[1].split(" · ")
         for name in names:
             entry = next(g for g in glossary.values() if g["term"] == name)
-            assert f"**{name}** — {entry['short']}" in text and entry["long"] in text
+            assert f"**{name}**{dash_for(lang)}{entry['short']}" in text and entry["long"] in text
         # each term's explanation ends with its sources, in small type
         blocks = text.split("\n\n")
         sources = [b for b in blocks if b.startswith(":small[")]

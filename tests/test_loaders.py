@@ -175,3 +175,13 @@ def test_shared_results_are_made_once_and_errors_are_not_remembered():
         recent(x)
     # 2 was the least recently used when 3 came, so it is made again; 1 never is.
     assert [c[1] for c in calls if isinstance(c, tuple)] == [1, 2, 3, 2]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_source_line_names_each_outlet_once(lang):
+    """Two pages of one site (the generations' sources) read "ejetgroup.com", not "ejetgroup.com; ejetgroup.com"."""
+    from yiwu.sources import cite, source_name
+
+    line = cite(["ejetgroup", "ejetgroup-2", "seed-xinhua"], lang)
+    assert line.count("ejetgroup.com") == 1, line
+    assert source_name("seed-xinhua", lang) in line

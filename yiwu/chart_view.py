@@ -199,8 +199,8 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     }
     first, last = frame["period_label"].iloc[0], frame["period_label"].iloc[-1]
     sentences = [s["alt"].format(title=words["title"], n=len(frame), start=first, end=last, unit=unit)]
-    if set(kinds) - {"value"}:
-        sentences.append(s["alt_partial"])
+    # Only the marks this chart draws are explained.
+    sentences += [s[f"alt_{k}"] for k in ("partial", "threshold") if k in kinds]
     if (charts.line_segments(frame, "", "gap")["gap"] == "gap").any():
         sentences.append(s["alt_gap"])
     sep = "" if lang == "zh" else " "

@@ -13,7 +13,7 @@ import streamlit as st
 
 from yiwu import lazy
 from yiwu.content import Chapter, Section
-from yiwu.i18n import t
+from yiwu.i18n import dash, t
 from yiwu.loaders import DataError, chapter_registry, load_chapter, load_words, shared
 from yiwu.present import DEFAULT_MINUTES, Note, Step, budget, read_notes
 from yiwu.quiz import Quiz, answers_markdown, read_quiz
@@ -87,7 +87,7 @@ def terms_row(text: str, lang: str, key: str) -> None:
     parts = []
     for term_id in ids:
         entry = glossary[term_id]
-        parts.append(f"**{entry['term']}** — {entry.get('short', '')}")
+        parts.append(f"**{entry['term']}**{dash(lang)}{entry.get('short', '')}")
         if entry.get("long"):
             parts.append(entry["long"])
         if entry.get("sources"):

@@ -87,6 +87,11 @@ def declare_lang(lang: str) -> None:
             unsafe_allow_javascript=True)
 
 
+def dash(lang: str) -> str:
+    """The dash between a term and its explanation: ——, set solid, in Chinese; a spaced — in English."""
+    return "\u2014\u2014" if lang == "zh" else " \u2014 "
+
+
 def t(key: str, lang: str | None = None, **values) -> str:
     """The interface string ``key`` in the reader's language.
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yiwu import DATA
-from yiwu.i18n import t
+from yiwu.i18n import dash, t
 from yiwu.loaders import LANGS, DataError, read_toml
 
 
@@ -117,7 +117,7 @@ def answers_markdown(entries: list[tuple[str, Quiz]], answers: dict[str, int], n
             chosen = q.options[choice] if 0 <= choice < len(q.options) else "?"
             verdict = t("quiz.file_right" if q.is_right(choice) else "quiz.file_wrong", lang)
             lines += [f"**{q.prompt}**", "",
-                      f"- {t('quiz.file_choice', lang)}: {chosen} — {verdict}"]
+                      f"- {t('quiz.file_choice', lang)}: {chosen}{dash(lang)}{verdict}"]
             if not q.is_right(choice):
                 lines.append(f"- {t('quiz.file_answer', lang)}: {q.options[q.answer]}")
             lines += [f"- {q.explain}", ""]

@@ -28,7 +28,7 @@ def source_name(source_id: str, lang: str) -> str:
 
 def cite(source_ids: Iterable[str], lang: str) -> str:
     """The source line: "Source: A (2024); B" / "来源：A（2024）；B"."""
-    ids = list(dict.fromkeys(source_ids))
+    # Two pages of one undated site have the same name: it is said once.
+    names = list(dict.fromkeys(source_name(s, lang) for s in source_ids))
     sep = "\uff1b" if lang == "zh" else "; "  # ；
-    names = sep.join(source_name(s, lang) for s in ids)
-    return t("source.many" if len(ids) > 1 else "source.one", lang, names=names)
+    return t("source.many" if len(names) > 1 else "source.one", lang, names=sep.join(names))

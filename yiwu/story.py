@@ -14,7 +14,7 @@ import streamlit as st
 
 from yiwu import ASSETS, classroom, lazy
 from yiwu.content import FACT, Block, Section
-from yiwu.i18n import current_lang, fmt_number, fmt_value, t
+from yiwu.i18n import current_lang, dash, fmt_number, fmt_value, t
 from yiwu.loaders import DataError, load_chapter, load_table, load_words, shared
 from yiwu.markdown import literal as markdown_literal
 from yiwu.sources import cite
@@ -110,7 +110,7 @@ def generations_block(args: tuple[str, ...], lang: str) -> None:
 
 def glossary_block(args: tuple[str, ...], lang: str) -> None:
     """Every term with its explanation and sources, as one Markdown element (fewer to draw)."""
-    st.markdown("\n\n".join(f"**{term['term']}** — {term['long']}\n\n:small[{cite(term.get('sources', []), lang)}]"
+    st.markdown("\n\n".join(f"**{term['term']}**{dash(lang)}{term['long']}\n\n:small[{cite(term.get('sources', []), lang)}]"
                               for term in load_words("glossary", lang).values()))
 
 
@@ -125,9 +125,10 @@ def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
         for r in rows.itertuples():
             name = getattr(r, f"outlet_{lang}") or r.outlet_en
             bits = [f"**{name}**"] + [x for x in (r.date, r.title) if x]
-            link = f" — [{t('sources.link', lang)}]({r.url})" if r.url else f" — {t('sources.no_link', lang)}"
-            lines.append("- " + ", ".join(bits) + link)
-        out.append((f"{t(f'sources.grade_{grade}', lang)} ({len(rows)})", "\n".join(lines)))
+            link = f"{dash(lang)}[{t('sources.link', lang)}]({r.url})" if r.url else f"{dash(lang)}{t('sources.no_link', lang)}"
+            lines.append("- " + ("\uff0c" if lang == "zh" else ", ").join(bits) + link)
+        count = f"\uff08{len(rows)}\uff09" if lang == "zh" else f" ({len(rows)})"  # （60） in Chinese
+        out.append((f"{t(f'sources.grade_{grade}', lang)}{count}", "\n".join(lines)))
     return tuple(out)
 
 
