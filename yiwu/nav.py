@@ -120,13 +120,22 @@ def link(page_id: str, lang: str, label: str | None = None, icon: str | None = N
                  query_params={"lang": lang, **params})
 
 
+# Streamlit draws a page link as plain text; in the contents it must look like a link.
+_TOC_STYLE = """<style>
+.st-key-toc [data-testid="stPageLink"] p { font-weight: 600; text-decoration: underline;
+  text-underline-offset: 0.2em; text-decoration-thickness: 1px; }
+</style>"""
+
+
 def chapter_links(lang: str) -> None:
     """The table of contents: every chapter, with its summary and reading time."""
-    for ch in chapter_registry():
-        try:
-            chapter = load_chapter(ch["id"], lang)
-        except DataError:
-            link(ch["id"], lang)
-            continue
-        link(ch["id"], lang, label=t("toc.entry", lang, n=int(ch["order"]), title=chapter.title))
-        st.caption(t("toc.meta", lang, summary=chapter.summary, minutes=chapter.minutes))
+    st.html(_TOC_STYLE)  # style only: Streamlit puts it out of the page's flow
+    with st.container(key="toc"):
+        for ch in chapter_registry():
+            try:
+                chapter = load_chapter(ch["id"], lang)
+            except DataError:
+                link(ch["id"], lang)
+                continue
+            link(ch["id"], lang, label=t("toc.entry", lang, n=int(ch["order"]), title=chapter.title))
+            st.caption(t("toc.meta", lang, summary=chapter.summary, minutes=chapter.minutes))

@@ -102,3 +102,14 @@ def test_a_chapter_link_is_usable_on_a_fresh_server(browser):
         context.close()
     finally:
         stop_server(proc)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_contents_look_like_links(browser_page, app_url, lang):
+    """Each chapter in the home page's contents is a link, and is drawn like one (underlined)."""
+    open_page(browser_page, app_url, "", lang)
+    entries = browser_page.locator('.st-key-toc [data-testid="stPageLink"] a')
+    assert entries.count() == len(CHAPTERS)
+    for i in range(entries.count()):
+        style = entries.nth(i).locator("p").evaluate("p => getComputedStyle(p).textDecorationLine")
+        assert "underline" in style, f"contents entry {i + 1} is not underlined ({style})"
