@@ -221,3 +221,18 @@ def test_english_text_does_not_call_a_source_the_seed():
                 if re.search(r"\bseed\b", re.sub(r"\"seed-\w+\"|seed-\w+", "", line), re.I):
                     seen.append(f"{path.relative_to(DATA)}:{n}")
     assert not seen, f"'seed' shown to readers at {seen}"
+
+
+def test_english_quotes_are_curly():
+    """One style of quotation marks in English: “…”, as the glossary and quizzes use (not "…")."""
+    straight = []
+    for cid in CHAPTERS:
+        for s in chapter(cid, "en").sections:
+            for b in s.blocks:
+                straight += [f"{cid}/{s.id}: {q}" for q in re.findall(r'"[^"\n]{1,80}"', b.text)]
+    for folder in ("words", "notes", "quiz", "strings"):
+        for path in sorted((DATA / folder / "en").glob("*.toml")):
+            text = path.read_text(encoding="utf-8")
+            straight += [f"{path.name}: {q}" for q in re.findall(r'\\"[^"\n]{1,80}\\"', text)]
+            straight += [f"{path.name}: {q}" for q in re.findall(r"(?<![A-Za-z])'[A-Z][^'\n]{1,60}'(?![A-Za-z])", text)]
+    assert not straight, straight
