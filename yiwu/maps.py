@@ -454,7 +454,7 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
 # pixels, see map_view.HEIGHT) only decide which labels fit.
 VIEWS = {
     "wide": {"latitude": 30.0, "longitude": 58.0, "zoom": 1.45, "width": 700, "height": 500},
-    "phone": {"latitude": 26.0, "longitude": 54.0, "zoom": 0.72, "width": 356, "height": 440},
+    "phone": {"latitude": 27.0, "longitude": 54.0, "zoom": 0.72, "width": 356, "height": 330},
 }
 
 
