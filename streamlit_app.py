@@ -10,6 +10,9 @@ from yiwu.i18n import declare_lang, language_link, resolve_lang
 from yiwu.nav import close_stale_page_not_found, in_legacy_mpa, navigation
 
 lang = resolve_lang()
+# First of all elements: the browser learns the language before the page's text
+# is laid out, instead of laying everything out again when it changes.
+declare_lang(lang)
 first_session = in_legacy_mpa()
 page = navigation(lang)
 # One page config per run, made here: the classroom presentation is wide and
@@ -29,4 +32,3 @@ try:
 finally:
     with switch:
         language_link(lang, page)
-    declare_lang(lang)
