@@ -160,7 +160,7 @@ class LegendStack:
     ROW, LINE_ROW, TITLE, GAP = 30, 20, 24, 12
 
     def __init__(self, top: float, two_columns_from: int | None = None):
-        self.top, self.y = top, top
+        self.y = top
         # From this plot width on (a slide on a projector), two columns of
         # entries: the legends then take half the height. The positions
         # become Vega expressions of the width.

@@ -80,11 +80,12 @@ def declare_lang(lang: str) -> None:
     reader reads a Chinese page with a Chinese voice, and the browser draws
     it with simplified-Chinese glyphs (on Linux, an undeclared page falls
     back to the Japanese forms of the same characters). The script is a
-    constant per language: nothing from the reader goes into it. It sits at
-    the foot of the sidebar, where its empty box takes no room from a page.
+    constant per language: nothing from the reader goes into it. It sits in
+    the sidebar, where its empty box takes no room from a page (a hidden or
+    collapsed sidebar still runs it).
     """
     st.sidebar.html(f'<script>document.documentElement.lang = "{HTML_LANGS[lang]}";</script>',
-            unsafe_allow_javascript=True)
+                    unsafe_allow_javascript=True)
 
 
 def dash(lang: str) -> str:
