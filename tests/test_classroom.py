@@ -218,6 +218,25 @@ def test_the_reading_list_marks_chapters_opened_and_answered():
 
 
 @pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("chapter", ["roots", "lessons"])
+def test_a_term_is_explained_once_per_chapter_under_its_first_use(chapter, lang):
+    # Roots uses the rattle drum in two sections in a row, lessons uses three
+    # terms again after the section that explained them: one box each, once.
+    glossary = read_words("glossary", lang)
+    first_use: dict[str, int] = {}
+    for i, section in enumerate(read_chapter(chapter, lang).sections):
+        for term_id in terms_in(section_text(section), glossary):
+            first_use.setdefault(term_id, i)
+    at = run_chapter(lang, chapter, questions=False)
+    label = read_strings(lang)["terms.label"]
+    boxes = [e for e in at.expander if e.label.startswith(label)]
+    names = [name.strip() for e in boxes for name in e.label.split("\uff1a" if lang == "zh" else ": ", 1)[1].split(" · ")]
+    # every term the chapter uses, once, under the section that first uses it
+    assert names == [glossary[term_id]["term"] for term_id in first_use]
+    assert len(boxes) == len(set(first_use.values()))
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_key_terms_open_under_the_section_that_uses_them(lang):
     glossary = read_words("glossary", lang)
     chapter = read_chapter("breakthrough", lang)

@@ -58,12 +58,17 @@ def terms_in(text: str, glossary: dict[str, dict]) -> list[str]:
     return found
 
 
-def after_section(section: Section, lang: str) -> None:
-    """The key terms used in a section, in one small expander under it."""
-    terms_row(section_text(section), lang, key=f"terms-{section.id}")
+def after_section(section: Section, lang: str, explained: set[str]) -> None:
+    """The key terms a section uses, in one small expander under it.
+
+    A term is explained under the first section of the chapter that uses it,
+    as a textbook defines a word once; ``explained`` holds the ids already
+    shown on this page and gains this section's.
+    """
+    explained.update(terms_row(section_text(section), lang, key=f"terms-{section.id}", skip=explained))
 
 
-def terms_row(text: str, lang: str, key: str) -> None:
+def terms_row(text: str, lang: str, key: str, skip: set[str] = frozenset()) -> list[str]:
     """One expander ("Key terms in this section: 四个允许 · …") explaining the glossary terms in ``text``.
 
     One expander, not a popover per term: it needs no extra script file and
@@ -78,10 +83,10 @@ def terms_row(text: str, lang: str, key: str) -> None:
     except DataError:
         # The glossary chapter shows the error in full; repeating it under
         # every section would bury the story.
-        return
-    ids = terms_in(text, glossary)
+        return []
+    ids = [term_id for term_id in terms_in(text, glossary) if term_id not in skip]
     if not ids:
-        return
+        return []
     names = " · ".join(glossary[term_id]["term"] for term_id in ids)
     colon = "\uff1a" if lang == "zh" else ": "
     parts = []
@@ -94,6 +99,7 @@ def terms_row(text: str, lang: str, key: str) -> None:
             parts.append(":small[" + cite(entry["sources"], lang) + "]")
     with st.expander(t("terms.label", lang) + colon + names, icon=":material/menu_book:", key=key):
         st.markdown("\n\n".join(parts))
+    return ids
 
 
 # ---------------------------------------------------------------- progress

@@ -182,7 +182,7 @@ def render_block(block: Block, lang: str, compact: bool = False) -> None:
         show_data_error(err, lang)
 
 
-def render_section(section: Section, lang: str) -> None:
+def render_section(section: Section, lang: str, explained: set[str]) -> None:
     try:
         title = fill_facts(section.title, lang)
     except DataError:
@@ -195,7 +195,7 @@ def render_section(section: Section, lang: str) -> None:
             st.caption(cite(fact_sources(section.facts), lang))
         except DataError as err:
             show_data_error(err, lang)
-    classroom.after_section(section, lang)
+    classroom.after_section(section, lang, explained)
 
 
 def render_chapter(chapter_id: str) -> None:
@@ -211,6 +211,7 @@ def render_chapter(chapter_id: str) -> None:
     st.caption(position + " · " + t("chapter.meta", lang, minutes=chapter.minutes, summary=chapter.summary))
     for block in chapter.intro:
         render_block(block, lang)
+    explained: set[str] = set()  # key terms already explained on this page
     for section in chapter.sections:
-        render_section(section, lang)
+        render_section(section, lang, explained)
     classroom.after_chapter(chapter, lang)
