@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from yiwu import ROOT, charts, map_view, maps
-from yiwu.loaders import DataError, read_table, read_words
+from yiwu.loaders import LANGS, DataError, read_table, read_words
 from yiwu.sources import source_name
 
 FIXTURE = ROOT / "tests" / "fixtures" / "map_world_en.json"
@@ -523,6 +523,14 @@ def test_labels_do_not_overlap_and_stay_inside_the_first_view(lang, view):
         for b in boxes[i + 1:]:
             overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
             assert not overlap, f"labels {a[0]} and {b[0]} overlap"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_laptop_map_names_the_laos_railways_border_crossing(lang):
+    # "Mohan" was left out in English: its label's box touched the Dubai label's
+    # by half a pixel of padding.
+    names = {t["name"] for t in labels_of(deck_json(lang, view="wide"))}
+    assert read_words("places", lang)["mohan"]["name"] in names
 
 
 def test_the_year_buttons_are_the_years_the_map_changes():

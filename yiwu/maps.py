@@ -273,7 +273,9 @@ def place_labels(texts: list[dict], view: Mapping[str, float]) -> list[dict]:
             top = y - h / 2 if dy == 0 else y - gap - h if dy < 0 else y + gap
             box = (left, top, left + w, top + h)
             inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+            # Boxes may touch by up to a pixel: each holds 2 px of padding above
+            # and below its text, and the estimated widths run a little long.
+            if inside and not any(box[0] < b[2] - 1 and b[0] < box[2] - 1 and box[1] < b[3] - 1 and b[1] < box[3] - 1
                                   for b in obstacles):
                 return box, anchor, baseline, [dx * gap, dy * gap]
         return None
