@@ -78,6 +78,13 @@ SQUEEZED_CELLS = """cells => cells.map(c => { const s = getComputedStyle(c);
   .filter(chars => chars < 3.4)"""
 
 
+# Cells whose text is one word or a year (no space, bracket or dash) yet drawn on more than one line.
+SPLIT_WORDS = """cells => cells.filter(c => /^[\\u4e00-\\u9fff0-9]+$/.test(c.innerText.trim())).filter(c => {
+  const r = document.createRange(); r.selectNodeContents(c);
+  return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1;
+}).map(c => c.innerText.trim())"""
+
+
 def test_a_wide_table_scrolls_in_its_own_box_on_a_phone(phone_page, app_url):
     open_page(phone_page, app_url, "numbers", "zh")
     wait_for_charts(phone_page)
@@ -107,6 +114,9 @@ def test_a_table_keeps_short_columns_readable_on_a_laptop(browser_page, app_url)
     assert box.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "the table overflows on a laptop"
     narrow = browser_page.locator(f"{TABLE} td").evaluate_all(SQUEEZED_CELLS)
     assert not narrow, f"columns squeezed to {min(narrow):.1f} characters"
+    # A heading word and a year stay whole: 统计对象, not 统计对 / 象; 2019年, not 2019 / 年.
+    split = browser_page.locator(f"{TABLE} th, {TABLE} td:first-child").evaluate_all(SPLIT_WORDS)
+    assert not split, f"words broken across lines: {split}"
 
 
 def test_a_shared_link_opens_the_same_generation_and_a_click_changes_it(browser_page, app_url):
