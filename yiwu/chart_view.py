@@ -167,7 +167,6 @@ def log_choice(frame: pd.DataFrame) -> tuple[bool, bool]:
 # fits under a slide's headline on a 1280 x 720 projector. (A slide leaves out
 # the chart's takeaway sentence: the slide's own lines make the point.)
 COMPACT_HEIGHT = 170
-COMPACT_TWO_COLUMNS = 520  # plot width from which a slide's legends take two columns
 
 
 @shared
@@ -208,7 +207,7 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     alt_text = sep.join(sentences + [words["takeaway"]])
     labels["description"] = alt_text
     if height:  # a slide: a shorter plot, and two columns of legend entries where they fit
-        labels |= {"height": height, "two_columns_from": COMPACT_TWO_COLUMNS}
+        labels |= {"height": height, "fit_legends": True}
     chart = charts.growth_chart(frame, events, labels, log=log)
     source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))
     return SeriesView(name=name, chart=chart, frame=frame, table=series_table(frame, lang), events=events,
