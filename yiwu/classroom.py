@@ -139,17 +139,32 @@ def quiz_block(chapter: Chapter, lang: str) -> None:
     # slower to appear (bench/README.md). They open by themselves once the
     # reader has answered something here.
     started = any(q.id in state["answers"] for q in quiz.questions) or bool(state["notes"].get(chapter.id))
-    with lazy.expander(t("quiz.open", lang, n=len(quiz.questions)), key=f"quiz-open-{chapter.id}",
-                       expanded=started, icon=":material/quiz:") as opened:
+    # ``expanded`` is part of the expander's identity: it must not change
+    # while the reader is on the page, or the first answer would rebuild the
+    # box and everything in it (a keyboard reader's focus fell to the top of
+    # the page). It is decided when the box first shows on a visit.
+    key, first = f"quiz-open-{chapter.id}", f"quiz-started-{chapter.id}"
+    if key not in st.session_state or first not in st.session_state:
+        st.session_state[first] = started
+    with lazy.expander(t("quiz.open", lang, n=len(quiz.questions)), key=key,
+                       expanded=st.session_state[first], icon=":material/quiz:") as opened:
         if opened:
             questions(chapter, quiz, state, lang)
 
 
 def questions(chapter: Chapter, quiz: Quiz, state: dict, lang: str) -> None:
     for n, q in enumerate(quiz.questions, start=1):
-        with st.container(border=True):
-            stored = state["answers"].get(q.id)
-            choice = st.radio(f"**{n}. {q.prompt}**", range(len(q.options)), index=stored, key=f"quiz-{q.id}",
+        with st.container(border=True, key=f"question-{q.id}"):
+            # The reader's earlier answer (kept across pages and languages)
+            # goes into the widget's state, not into ``index``: a new index
+            # made Streamlit build the radio group anew on every answer, and
+            # a keyboard reader's focus fell back to the top of the page.
+            key = f"quiz-{q.id}"
+            if key not in st.session_state and q.id in state["answers"]:
+                st.session_state[key] = state["answers"][q.id]
+            # A plain label: it is also the group's name for a screen reader,
+            # which read Markdown's asterisks aloud. assets/app.css sets it bold.
+            choice = st.radio(f"{n}. {q.prompt}", range(len(q.options)), index=None, key=key,
                               format_func=lambda i, q=q: q.options[i])
             if choice is None:
                 continue
@@ -289,11 +304,14 @@ def presenter_notes(steps: list[Step], current: int, chapter_ids: list[str], lan
         note = notes.get(step.section_id or "")
         plan = budget(steps, notes, current)
         minutes = f"{note.minutes if note else DEFAULT_MINUTES:g}"
-        st.header(":material/edit_note: " + t("present.notes_title", lang), anchor=False)
-        st.markdown(":material/timer: " + t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
+        # Bold text, not a heading: the notes stand above the slide's title,
+        # the page's one h1. No icons in the text: a screen reader reads
+        # their English names ("edit_note icon") even on a Chinese page.
+        st.markdown(f"**{t('present.notes_title', lang)}**")
+        st.markdown(t("present.time", lang, minutes=minutes, done=plan.done, total=plan.total))
         if note:
             st.markdown(note.say)
-            st.markdown(f":material/help: **{t('present.ask', lang)}** {note.ask}")
+            st.markdown(f"**{t('present.ask', lang)}** {note.ask}")
         elif step.chapter_id:
             st.info(t("present.no_notes", lang))
         else:

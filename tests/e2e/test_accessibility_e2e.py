@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bench.run import pages
 from tests.e2e.conftest import _watched_page, open_page, wait_for_app
+from yiwu.loaders import read_strings
+from yiwu.quiz import read_quiz
 
 PAGES = pages()
 
@@ -38,8 +42,11 @@ CONTRAST = """(selector) => {
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_has_one_title_and_headings_in_order(browser_page, app_url, lang):
-    for page_id, path in PAGES:
-        open_page(browser_page, app_url, path, lang)
+    # Every page, and the presentation with the teacher's notes above the slide.
+    for page_id, path, params in [(p, a, {}) for p, a in PAGES] + [("notes", "present", {"step": 7, "notes": 1})]:
+        open_page(browser_page, app_url, path, lang, **params)
+        # The browser tab (and a screen reader arriving) names the page and the app.
+        assert browser_page.title().endswith(" · " + read_strings(lang)["app.title"]), browser_page.title()
         levels = browser_page.evaluate(HEADINGS)
         assert [lvl for lvl, _ in levels].count(1) == 1, f"{page_id}: not exactly one h1: {levels[:3]}"
         assert levels[0][0] == 1, f"{page_id}: the first heading is not the title"
@@ -126,3 +133,71 @@ def test_the_page_declares_its_language_and_chinese_is_drawn_in_simplified_glyph
     phone_page.get_by_role("link", name="中文", exact=True).first.click()
     wait_for_app(phone_page)
     phone_page.wait_for_function("() => document.documentElement.lang === 'zh-Hans'", timeout=10_000)
+
+
+def _ax_nodes(page) -> list[tuple[str, str]]:
+    """(role, name) of every node a screen reader meets (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    return [(n.get("role", {}).get("value", ""), str(n.get("name", {}).get("value", "")))
+            for n in nodes if not n.get("ignored")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_screen_reader_hears_each_charts_description_not_its_marks(browser_page, app_url, lang):
+    # Vega named every mark from raw data ("mid: 1997; ink: #FFFFFF") and
+    # every axis in English ("X-axis titled '年份' …"), 60 names on one page.
+    for path in ("generations", "world", "numbers"):
+        open_page(browser_page, app_url, path, lang)
+        browser_page.wait_for_selector('[data-testid="stVegaLiteChart"] svg', timeout=30_000)
+        browser_page.wait_for_timeout(500)
+        nodes = _ax_nodes(browser_page)
+        charts = [name for role, name in nodes if role == "graphics-document"]
+        assert charts and all(charts), f"{path}: a chart without a description: {charts}"
+        if lang == "zh":
+            assert all(re.search(r"[\u4e00-\u9fff]", name) for name in charts), f"{path}: {charts}"
+        inner = [(role, name) for role, name in nodes
+                 if role in ("graphics-symbol", "graphics-object") and name.strip()]
+        assert not inner, f"{path}: chart parts read aloud: {inner[:5]}"
+
+
+def test_changing_an_answer_keeps_the_keyboard_on_the_question(browser_page, app_url):
+    open_page(browser_page, app_url, "roots", "en")
+    quiz = read_quiz("roots", "en")
+    browser_page.get_by_text(read_strings("en")["quiz.open"].format(n=len(quiz.questions))).click()
+    wait_for_app(browser_page)
+    group = browser_page.get_by_role("radiogroup").first
+    # The question is the group's name, without Markdown's asterisks.
+    assert group.get_attribute("aria-label") == f"1. {quiz.questions[0].prompt}"
+    group.get_by_role("radio").first.focus()
+    for key in ("Space", "ArrowDown", "ArrowDown", "ArrowUp"):
+        browser_page.keyboard.press(key)
+        browser_page.wait_for_timeout(300)
+        wait_for_app(browser_page)
+        where = browser_page.evaluate(
+            "() => [document.activeElement.tagName, !!document.activeElement.closest('[role=radiogroup]')]")
+        assert where == ["INPUT", True], f"after {key} the focus is on {where}"
+
+
+OPACITY = "e => { let o = 1; for (; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity); return o; }"
+
+
+def test_keyboard_focus_shows_on_links_and_on_a_charts_toolbar(browser_page, app_url):
+    open_page(browser_page, app_url, "numbers", "zh")
+    browser_page.wait_for_selector('[data-testid="stVegaLiteChart"] svg', timeout=30_000)
+    links, toolbar = [], None
+    for _ in range(40):
+        browser_page.keyboard.press("Tab")
+        el = browser_page.evaluate_handle("() => document.activeElement")
+        testid = el.evaluate("e => e.getAttribute('data-testid') || ''")
+        if el.evaluate("e => !!e.closest('[data-testid=stElementToolbar]')"):
+            toolbar = el.evaluate(OPACITY)
+            break
+        if testid in ("stSidebarNavLink", "stPageLink-NavLink"):
+            links.append(el.evaluate("""e => { const s = getComputedStyle(e);
+                return [e.innerText.trim(), s.outlineStyle, parseFloat(s.outlineWidth)]; }"""))
+    assert len(links) >= 10, links
+    faint = [link for link in links if link[1] == "none" or link[2] < 2]
+    assert not faint, f"links with no visible focus outline: {faint}"
+    assert toolbar is not None, "the keyboard never reached a chart's toolbar"
+    assert toolbar > 0.99, f"a chart's toolbar takes the focus while invisible (opacity {toolbar:.2f})"
