@@ -56,6 +56,14 @@ def yiwu_theme() -> alt.theme.ThemeConfig:
     """Sizes and palette only: Streamlit fills in colours for light or dark."""
     return {
         "config": {
+            # A screen reader reads each chart's description (its text
+            # alternative, in the page's language), not every mark and axis:
+            # Vega names those from raw data fields ("mid: 1997; ink:
+            # #FFFFFF") and in English ("X-axis titled …"). The titles are
+            # left out where they are made (Title(aria=False)): the
+            # description begins with what the title says.
+            "aria": False,
+            "mark": {"aria": False},
             "title": {"fontSize": 18, "subtitleFontSize": 15, "anchor": "start", "offset": 14},
             # Axis and legend text in the page's text colour ("currentColor":
             # charts are SVG), not Streamlit's grey (#808495, 3.7:1 on white,
@@ -315,7 +323,7 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     # fit-x: the height is the plot's own. Legends placed by hand do not count
     # towards the chart's size, so the bottom padding makes room for them.
     return alt.layer(*layers).properties(
-        title=alt.Title(labels["title"]), width="container", height=height,
+        title=alt.Title(labels["title"], aria=False), width="container", height=height,
         description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         padding=stack.padding(height))
 
@@ -380,7 +388,7 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
     layers = [bands, numbers] + _event_layers(events, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
                                                   lane_step=24)
     return alt.layer(*layers).properties(
-        title=alt.Title(labels["title"]), width="container", height=TIMELINE_HEIGHT,
+        title=alt.Title(labels["title"], aria=False), width="container", height=TIMELINE_HEIGHT,
         description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 

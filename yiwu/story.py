@@ -97,7 +97,7 @@ def generation_card(g, words: dict, lang: str, anchor: bool = True) -> None:
         st.markdown(t("gen.facts", lang, when=w["when"], place=w["place"], stalls=stalls, area=area))
         st.markdown(w["changed"])
         if w.get("note"):
-            st.caption(":material/info: " + w["note"])
+            st.caption(w["note"])  # no icon: a screen reader reads "info icon", in English
         st.caption(cite(g["source_ids"], lang))
 
 
