@@ -43,6 +43,9 @@ def in_legacy_mpa() -> bool:
 # dialog. It runs in a same-origin iframe and fetches nothing.
 _CLOSE_STALE_DIALOG = """<script>
 (function () {
+  // The frame itself is no place for the keyboard or a screen reader.
+  const frame = window.frameElement;
+  if (frame) { frame.tabIndex = -1; frame.setAttribute("aria-hidden", "true"); }
   const doc = window.parent.document;
   let tries = 0;
   const timer = setInterval(function () {

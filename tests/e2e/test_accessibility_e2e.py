@@ -201,3 +201,23 @@ def test_keyboard_focus_shows_on_links_and_on_a_charts_toolbar(browser_page, app
     assert not faint, f"links with no visible focus outline: {faint}"
     assert toolbar is not None, "the keyboard never reached a chart's toolbar"
     assert toolbar > 0.99, f"a chart's toolbar takes the focus while invisible (opacity {toolbar:.2f})"
+
+
+def test_on_a_phone_the_keyboard_skips_the_closed_sidebar_and_reaches_it_once_opened(phone_page, app_url):
+    page = phone_page
+    open_page(page, app_url, "roots", "zh")
+    focused = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+            return [a.getAttribute('data-testid') || a.tagName, Math.round(r.right), Math.round(r.left)]; }"""))
+    hidden = [f for f in focused if f[1] <= 0 or f[2] >= 390]
+    assert not hidden, f"the keyboard lands off screen: {hidden} (all: {focused})"
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    link = page.locator('[data-testid="stSidebarNavLink"]').first
+    link.wait_for(state="visible", timeout=10_000)
+    # once it has slid in, its links are on screen and take the focus
+    page.wait_for_function("""() => document.querySelector('[data-testid="stSidebarNavLink"]')
+                                    .getBoundingClientRect().left >= 0""", timeout=10_000)
+    link.focus()
+    assert page.evaluate("() => document.activeElement.getAttribute('data-testid')") == "stSidebarNavLink"
