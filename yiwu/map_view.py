@@ -217,12 +217,10 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
     years = map_years(routes, places)
     year_key = f"map_{key}_year"
 
-    def _keep_a_year() -> None:  # clicking the chosen year again would leave none chosen
-        if st.session_state.get(year_key) is None:
-            st.session_state[year_key] = YEARS[1]
-
+    # required: clicking the chosen year again, or Space on it, keeps it chosen
+    # (a callback that put the default year back showed none chosen).
     year = st.pills(words["year"], years, default=YEARS[1], help=words["year_help"],
-                    key=year_key, on_change=_keep_a_year) or YEARS[1]
+                    key=year_key, required=True) or YEARS[1]
     shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS),
                      format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
     layers = set(shown or ())

@@ -209,3 +209,22 @@ def test_map_fits_a_phone(phone_page, app_url):
     found = colours(page, chart)
     assert found["land"] > 0.10 and found["distinct"] >= 12, found
     assert page.requests_outside == []
+
+
+def test_the_chosen_year_stays_chosen_when_pressed_again(browser_page, app_url):
+    # Clicking the chosen year, or Space on it, used to unchoose it (a callback
+    # then put back the default year, 2025, whatever the reader had chosen).
+    page = browser_page
+    open_page(page, app_url, "world", "en")
+    wait_for_overview(page)
+    years = page.locator('[data-testid="stButtonGroup"]').first
+    chosen = "() => Array.from(document.querySelector('[data-testid=stButtonGroup]')" \
+             ".querySelectorAll('button[aria-checked=true]')).map(b => b.innerText)"
+    years.locator("button", has_text="2014").first.click()
+    wait_for_app(page)
+    assert page.evaluate(chosen) == ["2014"]
+    years.locator("button[aria-checked=true]").first.focus()
+    page.keyboard.press("Space")
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    assert page.evaluate(chosen) == ["2014"], "pressing the chosen year again changed the year"
