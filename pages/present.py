@@ -5,6 +5,8 @@ link resumes a lesson and a reload keeps the step; ``&notes=1`` adds the
 presenter notes, for the teacher's own window. The ← and → keys move.
 """
 
+import json
+
 import streamlit as st
 
 from yiwu.classroom import present_css, presenter_notes, story_steps, terms_row
@@ -14,6 +16,20 @@ from yiwu.nav import leave_legacy_mpa, link
 from yiwu.present import parse_step, wants_notes
 from yiwu.sources import cite
 from yiwu.story import fact_sources, fill_facts, render_block, show_data_error
+
+STATUS_SCRIPT = """<script>
+(function () {
+  let region = document.getElementById("yiwu-step-status");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "yiwu-step-status";
+    region.setAttribute("role", "status");
+    region.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap";
+    document.body.appendChild(region);
+  }
+  region.textContent = __STATUS__;
+})();
+</script>"""
 
 leave_legacy_mpa()  # a shared link may be the first visit after the server starts
 st.html(present_css())
@@ -55,6 +71,14 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small", key
               on_click=move, args=("last",), disabled=current == count)
     st.caption(kicker, width="content")
 st.progress(current / count)
+# A screen reader says the new step when it changes. A live region is heard
+# only when its text changes, not when it is replaced, and Streamlit replaces
+# an element's HTML on every step; so a small script keeps one status region
+# (out of sight) on the page and sets its text. The text goes in as JSON,
+# never as markup. The script sits in the hidden sidebar: it takes no room.
+status = t("present.status", lang, n=current, total=count, headline=fill_facts(step.headline, lang))
+st.sidebar.html(STATUS_SCRIPT.replace("__STATUS__", json.dumps(status).replace("</", "<\\/")),
+                unsafe_allow_javascript=True)
 
 show_notes = wants_notes(st.query_params.get("notes"))
 if show_notes:

@@ -169,6 +169,28 @@ def test_the_slide_keeps_its_full_width_from_step_to_step(browser_page, app_url)
     assert max(lefts) - min(lefts) <= 2, f"the Next button moved sideways: {lefts}"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_screen_reader_is_told_the_new_step(browser_page, app_url, lang):
+    """One status region, out of sight, keeps its place and changes its text from step to step.
+
+    A live region is heard when its text changes, not when it is replaced.
+    """
+    page = browser_page
+    steps = steps_for(lang)
+    open_page(page, app_url, "present", lang, step=8)
+    page.wait_for_selector("#yiwu-step-status[role=status]", state="attached")
+    status = page.locator("#yiwu-step-status").element_handle()
+    template = read_strings(lang)["present.status"]
+    assert status.inner_text() == template.format(n=8, total=len(steps), headline=steps[7].headline)
+    page.locator(".st-key-present-next button").click()
+    wait_for_step(page, 9)
+    page.wait_for_function("([s, h]) => !s.isConnected || s.innerText.includes(h)", arg=[status, steps[8].headline])
+    assert status.evaluate("s => s.isConnected"), "the status element was replaced, not updated"
+    assert status.inner_text() == template.format(n=9, total=len(steps), headline=steps[8].headline)
+    box = status.bounding_box()
+    assert box is None or (box["width"] <= 1 and box["height"] <= 1), f"the status line shows: {box}"
+
+
 CHART_SLIDES = [(s.number, s.visual.args[0]) for s in steps_for("en")
                 if s.visual is not None and s.visual.kind == "chart"]
 
