@@ -187,6 +187,7 @@ class LegendStack:
         self.fit_width = bool(fit)
         self.y_expr = str(top)
         self.cols: dict[str, str] = {}
+        self.left = "false"  # titles above their entries
         if not fit:
             return
         fits, top_height, left_height, cols_top, cols_left = [], [], [], {}, {}

@@ -8,6 +8,7 @@ or sent anywhere. The "download my answers" button is how a reader keeps it.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 import streamlit as st
 
@@ -68,7 +69,7 @@ def after_section(section: Section, lang: str, explained: set[str]) -> None:
     explained.update(terms_row(section_text(section), lang, key=f"terms-{section.id}", skip=explained))
 
 
-def terms_row(text: str, lang: str, key: str, skip: set[str] = frozenset()) -> list[str]:
+def terms_row(text: str, lang: str, key: str, skip: AbstractSet[str] = frozenset()) -> list[str]:
     """One expander ("Key terms in this section: 四个允许 · …") explaining the glossary terms in ``text``.
 
     One expander, not a popover per term: it needs no extra script file and
