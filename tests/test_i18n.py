@@ -1,8 +1,12 @@
 """Language choice and number formats a reader sees."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from yiwu.i18n import fmt_number, fmt_value, lang_from_locale
+from yiwu.i18n import fmt_number, fmt_value, lang_from_locale, relabel_script, streamlit_labels
+from yiwu.loaders import read_strings
 
 
 @pytest.mark.parametrize("locale, lang", [
@@ -28,3 +32,39 @@ def test_values_carry_unit_and_qualifier():
     assert fmt_value(21, "days", "about", "en") == "about 21 days"
     assert fmt_value(836_500_000_000, "cny", None, "zh") == "8365亿元"
     assert fmt_value(70, "percent", "over", "en") == "over 70%"
+
+
+# Streamlit's own words (its menu, sidebar, chart toolbar, tooltips and
+# screen-reader labels), put in the page's language by assets/relabel.js.
+
+def _streamlit_code() -> str:
+    import streamlit
+
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    return "".join(p.read_text(encoding="utf-8") for p in js.glob("*.js"))
+
+
+def test_each_streamlit_word_we_translate_is_one_streamlit_writes():
+    # A word Streamlit renames would silently stay English on Chinese pages.
+    code = _streamlit_code()
+    english = {k: v for k, v in read_strings("en").items() if k.startswith("streamlit.")}
+    assert len(english) >= 20
+    missing = [v for v in english.values() if f"`{v}" not in code and f'"{v}' not in code]
+    assert not missing, f"not in Streamlit's code (renamed?): {missing}"
+
+
+def test_chinese_pages_get_every_streamlit_word_in_chinese():
+    labels = streamlit_labels("zh")
+    english = [v for k, v in read_strings("en").items() if k.startswith("streamlit.")]
+    assert sorted(labels) == sorted(english)
+    assert all(re.search("[\u4e00-\u9fff]", word) for word in labels.values()), labels
+    assert streamlit_labels("en") == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_relabel_script_survives_streamlits_html_sanitizer(lang):
+    # DOMPurify drops a whole <script> whose text holds "<" before a letter or
+    # "/" (it happened: a comment that named "data/strings/<lang>/").
+    script = relabel_script(lang)
+    assert "window.__yiwuLabels = {" in script
+    assert not re.search(r"<[/\w]", script)

@@ -8,12 +8,14 @@ session, then the browser's locale, then Chinese.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
 import streamlit as st
 
-from yiwu.loaders import load_strings
+from yiwu import ASSETS
+from yiwu.loaders import load_strings, read_text, shared
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -79,13 +81,37 @@ def declare_lang(lang: str) -> None:
     Streamlit's page says ``lang="en"`` whatever it shows. Declared, a screen
     reader reads a Chinese page with a Chinese voice, and the browser draws
     it with simplified-Chinese glyphs (on Linux, an undeclared page falls
-    back to the Japanese forms of the same characters). The script is a
-    constant per language: nothing from the reader goes into it. It sits in
-    the sidebar, where its empty box takes no room from a page (a hidden or
-    collapsed sidebar still runs it).
+    back to the Japanese forms of the same characters). The same script
+    puts Streamlit's own interface words (its menu, sidebar buttons, chart
+    toolbar, tooltips and screen-reader labels) in the page's language
+    (``relabel_script``). It is a constant per language: nothing from the
+    reader goes into it. It sits in the sidebar, where its empty box takes
+    no room from a page (a hidden or collapsed sidebar still runs it).
     """
-    st.sidebar.html(f'<script>document.documentElement.lang = "{HTML_LANGS[lang]}";</script>',
-                    unsafe_allow_javascript=True)
+    st.sidebar.html(f'<script>document.documentElement.lang = "{HTML_LANGS[lang]}";\n'
+                    f"{relabel_script(lang)}</script>", unsafe_allow_javascript=True)
+
+
+def streamlit_labels(lang: str) -> dict[str, str]:
+    """Streamlit's own English interface words -> the same words in ``lang``.
+
+    From ``data/strings/<lang>/streamlit.toml``; empty in English.
+    """
+    english, words = load_strings("en"), load_strings(lang)
+    return {english[k]: words[k] for k in english
+            if k.startswith("streamlit.") and words.get(k, english[k]) != english[k]}
+
+
+@shared
+def relabel_script(lang: str) -> str:
+    """``assets/relabel.js`` with this language's words: it puts them in place of Streamlit's English.
+
+    It also marks the language link with the language it names.
+    """
+    labels = json.dumps(streamlit_labels(lang), ensure_ascii=False).replace("<", "\\u003c")
+    links = json.dumps({LANG_NAMES[x]: HTML_LANGS[x] for x in LANGS if x != lang}, ensure_ascii=False)
+    return (read_text(ASSETS / "relabel.js").replace("= LABELS;", f"= {labels};", 1)
+            .replace("= LANG_LINKS;", f"= {links};", 1))
 
 
 def dash(lang: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from bench.run import pages
 from tests.e2e.conftest import _watched_page, open_page, wait_for_app
+from yiwu.i18n import streamlit_labels
 from yiwu.loaders import read_strings
 from yiwu.quiz import read_quiz
 
@@ -221,3 +222,52 @@ def test_on_a_phone_the_keyboard_skips_the_closed_sidebar_and_reaches_it_once_op
                                     .getBoundingClientRect().left >= 0""", timeout=10_000)
     link.focus()
     assert page.evaluate("() => document.activeElement.getAttribute('data-testid')") == "stSidebarNavLink"
+
+
+def _streamlit_words_heard(page, english: set[str]) -> list[str]:
+    """Names a screen reader hears that are Streamlit's English words ("Main menu", "Shortcut Home")."""
+    return sorted({name for _, name in _ax_nodes(page)
+                   if name in english or name.startswith("Shortcut ")})
+
+
+def test_streamlits_own_words_follow_the_pages_language(browser_page, app_url):
+    # Streamlit writes its menu, sidebar buttons, chart toolbar, tooltips and
+    # screen-reader labels in English only; a Chinese page had them all in English.
+    page = browser_page
+    english = set(streamlit_labels("zh"))
+    zh = {k: v for k, v in read_strings("zh").items() if k.startswith("streamlit.")}
+    for path in ("generations", "present"):
+        open_page(page, app_url, path, "zh")
+        heard = _streamlit_words_heard(page, english)
+        assert not heard, f"{path}: a screen reader hears Streamlit's English: {heard}"
+    open_page(page, app_url, "generations", "zh")
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] svg', timeout=30_000)
+    names = {name for _, name in _ax_nodes(page)}
+    for key in ("main_menu", "sidebar", "app_pages", "show_data", "fullscreen"):
+        assert zh[f"streamlit.{key}"] in names, f"no {zh[f'streamlit.{key}']!r} among {sorted(names)[:40]}"
+    # What the eye meets: a toolbar button's tooltip and the main menu.
+    page.locator('[data-testid="stVegaLiteChart"]').first.hover()
+    page.locator('[data-testid="stBaseButton-elementToolbar"]').first.hover()
+    tip = page.locator('[data-testid="stTooltipContent"]')
+    tip.wait_for(state="visible", timeout=10_000)
+    assert tip.inner_text().strip() == zh["streamlit.show_data"]
+    page.mouse.move(5, 5)
+    page.locator('[data-testid="stMainMenuButton"]').click()
+    menu = page.locator('[data-testid="stMainMenuPopover"]')
+    menu.wait_for(state="visible", timeout=10_000)
+    text = menu.inner_text()
+    assert zh["streamlit.print"] in text and "Print" not in text, text
+    page.keyboard.press("Escape")
+    # The language link is read in the language it names.
+    link_lang = """(name) => Array.from(document.querySelectorAll('[data-testid="stPageLink"] p'))
+        .filter(p => p.textContent.trim() === name).map(p => p.closest('[lang]').getAttribute('lang'))"""
+    assert set(page.evaluate(link_lang, "English")) == {"en"}
+    # Switched to English, Streamlit's own words come back.
+    page.get_by_role("link", name="English", exact=True).first.click()
+    wait_for_app(page)
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
+    names = {name for _, name in _ax_nodes(page)}
+    assert {"Main menu", "Show data"} <= names, sorted(names)[:40]
+    assert not names & set(zh.values()), names & set(zh.values())
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stPageLink"] p'))
+        .some(p => p.textContent.trim() === '中文' && p.getAttribute('lang') === 'zh-Hans')""", timeout=10_000)
