@@ -19,7 +19,7 @@
   // Visible words, translated only inside these boxes.
   var TEXT_BOXES = '[data-testid="stSkipToContent"], [data-testid="stMainMenuPopover"], ' +
                    '[data-testid="stTooltipContent"], [data-testid="stStatusWidget"]';
-  var ATTRIBUTES = ["aria-label", "aria-roledescription"];
+  var ATTRIBUTES = ["aria-label", "aria-roledescription", "title"];
 
   function translate(english) {
     var labels = window.__yiwuLabels;

@@ -124,6 +124,9 @@ def test_world_map_draws_offline_and_light(browser_page, app_url, lang):
     # Then the interactive map, with the land outline the app serves itself.
     open_interactive(page, lang)
     assert_drawn(colours(page, page.locator(CHART).first))
+    # Its zoom buttons' tooltips in the page's language ("Zoom In" is the map library's).
+    zoom = read_strings(lang)["streamlit.zoom_in"]
+    page.wait_for_selector(f'{CHART} button[title="{zoom}"]', timeout=10_000)
     assert static and all(s == 200 for s in static), "the world outline is not served by the app"
     assert page.requests_outside == [], f"requests left the machine: {page.requests_outside}"
     assert not page.console_errors, page.console_errors
