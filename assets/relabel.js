@@ -19,6 +19,7 @@
   // Visible words, translated only inside these boxes.
   var TEXT_BOXES = '[data-testid="stSkipToContent"], [data-testid="stMainMenuPopover"], ' +
                    '[data-testid="stTooltipContent"], [data-testid="stStatusWidget"]';
+  // Labels a screen reader reads; a title is a tooltip (the map's zoom buttons).
   var ATTRIBUTES = ["aria-label", "aria-roledescription", "title"];
 
   function translate(english) {
