@@ -113,3 +113,35 @@ def test_the_contents_look_like_links(browser_page, app_url, lang):
     for i in range(entries.count()):
         style = entries.nth(i).locator("p").evaluate("p => getComputedStyle(p).textDecorationLine")
         assert "underline" in style, f"contents entry {i + 1} is not underlined ({style})"
+
+
+PRINTED = """() => {
+  const shown = e => e && getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0;
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {
+    sidebar: shown(document.querySelector('[data-testid="stSidebar"]')),
+    titleLeft: Math.round(document.querySelector('h1').getBoundingClientRect().left),
+    mainWidth: Math.round(main.getBoundingClientRect().width),
+    links: Array.from(main.querySelectorAll('[data-testid="stPageLink"]')).filter(shown)
+      .map(l => [l.innerText.trim(), !!l.closest('.st-key-toc')]),
+  };
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_printed_chapter_takes_the_whole_sheet_without_screen_only_links(browser_page, app_url, lang):
+    # A teacher printing a handout got an empty sidebar column on every sheet,
+    # the sidebar's links on the first, and links that do nothing on paper.
+    page = browser_page
+    open_page(page, app_url, "generations", lang)
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    printed = page.evaluate(PRINTED)
+    assert not printed["sidebar"], printed
+    assert printed["titleLeft"] < 100 and printed["mainWidth"] > 700, printed
+    assert printed["links"] == [], f"screen-only links on paper: {printed['links']}"
+    assert page.locator('[data-testid="stVegaLiteChart"] svg').count() >= 1
+    # The home page keeps its contents, which say what each chapter holds.
+    open_page(page, app_url, "", lang)
+    printed = page.evaluate(PRINTED)
+    assert len(printed["links"]) == len(CHAPTERS) and all(toc for _, toc in printed["links"]), printed["links"]
