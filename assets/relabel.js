@@ -1,12 +1,13 @@
 // Streamlit's own words in the page's language: its menu, the sidebar
-// buttons, a chart's toolbar and tooltips, and the labels a screen reader
-// reads out. Streamlit writes them in English only. The router puts this
-// script on every page with LABELS filled in from the language's
-// streamlit.toml in data/strings (Streamlit's English word -> the page's
-// word; empty in English). It keeps working as Streamlit redraws, and puts
-// Streamlit's English back when the reader switches to English. It fetches
-// nothing. (No less-than sign before a letter or slash anywhere in this
-// file: Streamlit's HTML sanitizer would drop the whole script.)
+// buttons, a chart's toolbar and tooltips, the labels a screen reader
+// reads out, and its message when the page loses its server. Streamlit
+// writes them in English only. The router puts this script on every page
+// with LABELS filled in from the language's streamlit.toml in data/strings
+// (Streamlit's English word -> the page's word; empty in English). It keeps
+// working as Streamlit redraws, and puts Streamlit's English back when the
+// reader switches to English. It fetches nothing. (No less-than sign before
+// a letter or slash anywhere in this file: Streamlit's HTML sanitizer would
+// drop the whole script.)
 (function () {
   window.__yiwuLabels = LABELS;
   // The language link names the other language in that language ("English"
@@ -18,7 +19,8 @@
   var PREFIXES = ["Shortcut"];
   // Visible words, translated only inside these boxes.
   var TEXT_BOXES = '[data-testid="stSkipToContent"], [data-testid="stMainMenuPopover"], ' +
-                   '[data-testid="stTooltipContent"], [data-testid="stStatusWidget"]';
+                   '[data-testid="stTooltipContent"], [data-testid="stStatusWidget"], ' +
+                   '[data-testid="stConnectionStatus"], [data-testid="stDialog"]';
   // Labels a screen reader reads; a title is a tooltip (the map's zoom buttons).
   var ATTRIBUTES = ["aria-label", "aria-roledescription", "title"];
 

@@ -52,7 +52,8 @@ _CLOSE_STALE_DIALOG = """<script>
     const dialog = Array.from(doc.querySelectorAll('[role="dialog"]'))
       .find(function (d) { return d.innerText.indexOf("Page not found") !== -1; });
     if (dialog) {
-      const close = dialog.querySelector('button[aria-label="Close"]');
+      // Its one button closes it ("Close", or "关闭" once relabel.js has been).
+      const close = dialog.querySelector("button");
       if (close) { close.click(); } else {
         doc.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
       }

@@ -4,7 +4,8 @@ import shutil
 
 import pytest
 
-from tests.e2e.conftest import ROOT, open_page, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import ROOT, _watched_page, open_page, start_server, stop_server, wait_for_app
+from yiwu.loaders import read_strings
 
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
 PARAMS = ("lang", "step", "gen", "series", "notes", "whatever")
@@ -65,3 +66,24 @@ def test_broken_data_file_gives_a_clear_message_and_the_rest_works(browser_page,
     open_page(browser_page, broken_app, "sources", lang)
     assert browser_page.locator('[data-testid="stException"]').count() == 0
     assert len(browser_page.inner_text('[data-testid="stMain"]')) > 500
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_lost_connection_is_explained_in_the_pages_language(browser, lang):
+    """A phone that loses its signal, or a server that stops, gets Streamlit's
+    connection message; a Chinese page had it in English only."""
+    words = {k: v for k, v in read_strings(lang).items() if k.startswith("streamlit.")}
+    proc, url = start_server()
+    try:
+        context, page = _watched_page(browser, viewport={"width": 390, "height": 800})
+        page.goto(f"{url}/roots?lang={lang}")
+        wait_for_app(page)
+    finally:
+        stop_server(proc)
+    dialog = page.locator('[data-testid="stDialog"]')
+    dialog.wait_for(state="visible", timeout=30_000)
+    text = dialog.inner_text()
+    assert words["streamlit.connection_error"] in text and words["streamlit.not_responding"] in text, text
+    status = page.locator('[data-testid="stConnectionStatus"]').inner_text()
+    assert status.lower() == words["streamlit.connecting"].lower(), status
+    context.close()

@@ -82,7 +82,8 @@ def test_language_survives_navigation(browser_page, app_url):
     assert not HAN.search(browser_page.title())
 
 
-def test_a_chapter_link_is_usable_on_a_fresh_server(browser):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_chapter_link_is_usable_on_a_fresh_server(browser, lang):
     """The first visit after a start is often a shared chapter link.
 
     Streamlit's legacy pages/ mode answers it with a "Page not found" dialog
@@ -91,14 +92,15 @@ def test_a_chapter_link_is_usable_on_a_fresh_server(browser):
     proc, url = start_server()
     try:
         context, page = _watched_page(browser, viewport={"width": 1280, "height": 900})
-        page.goto(f"{url}/world?lang=en")
+        page.goto(f"{url}/world?lang={lang}")
         wait_for_app(page)
         page.wait_for_timeout(1500)
         assert page.get_by_text("Page not found").count() == 0
-        assert read_chapter("world", "en").title in main_text(page)
-        page.get_by_role("link", name="中文", exact=True).click(timeout=5000)
+        assert read_chapter("world", lang).title in main_text(page)
+        page.get_by_role("link", name={"en": "中文", "zh": "English"}[lang], exact=True).click(timeout=5000)
         wait_for_app(page)
-        assert "/world" in page.url and "lang=zh" in page.url
+        other = {"en": "zh", "zh": "en"}[lang]
+        assert "/world" in page.url and f"lang={other}" in page.url
         context.close()
     finally:
         stop_server(proc)
