@@ -40,7 +40,8 @@
     var memo = node.__yiwu && node.__yiwu[key];
     var english = memo && current === memo[1] ? memo[0] : current;
     var word = translate(english.trim());
-    var text = word === null ? english : english.replace(english.trim(), word);
+    // (A function, so that no "$" in a word is read as a replacement pattern.)
+    var text = word === null ? english : english.replace(english.trim(), function () { return word; });
     if (text !== english) {
       node.__yiwu = node.__yiwu || {};
       node.__yiwu[key] = [english, text];

@@ -83,8 +83,8 @@ def declare_lang(lang: str) -> None:
     it with simplified-Chinese glyphs (on Linux, an undeclared page falls
     back to the Japanese forms of the same characters). The same script
     puts Streamlit's own interface words (its menu, sidebar buttons, chart
-    toolbar, tooltips and screen-reader labels) in the page's language
-    (``relabel_script``). It is a constant per language: nothing from the
+    toolbar, tooltips, connection message and screen-reader labels) in the
+    page's language (``relabel_script``). It is a constant per language: nothing from the
     reader goes into it. It sits in the sidebar, where its empty box takes
     no room from a page (a hidden or collapsed sidebar still runs it).
     """
