@@ -135,6 +135,13 @@ def quiz_block(chapter: Chapter, lang: str) -> None:
     if quiz is None:
         return
     state = progress_state()
+    # One box for the heading and the questions, so that a printout leaves
+    # both out while the questions are folded away (assets/app.css).
+    with st.container(key=f"questions-{chapter.id}"):
+        _quiz_box(chapter, quiz, state, lang)
+
+
+def _quiz_box(chapter: Chapter, quiz: Quiz, state: dict, lang: str) -> None:
     st.header(t("quiz.heading", lang), anchor=f"questions-{chapter.id}", divider="gray")
     # The questions open on request: built up front they made every chapter
     # slower to appear (bench/README.md). They open by themselves once the
@@ -195,10 +202,12 @@ def download_answers(lang: str) -> None:
         except DataError:
             continue
     data = answers_markdown(entries, state["answers"], state["notes"], lang)
-    st.download_button(t("quiz.download", lang), data=data.encode("utf-8"), file_name=t("quiz.file_name", lang),
-                       mime="text/markdown", on_click="ignore", icon=":material/download:", help=t("quiz.download_help", lang),
-                       key="download-answers")
-    st.caption(t("quiz.kept", lang))
+    # Only for the screen: a printout leaves the button and its note out.
+    with st.container(key="keep-answers"):
+        st.download_button(t("quiz.download", lang), data=data.encode("utf-8"), file_name=t("quiz.file_name", lang),
+                           mime="text/markdown", on_click="ignore", icon=":material/download:",
+                           help=t("quiz.download_help", lang), key="download-answers")
+        st.caption(t("quiz.kept", lang))
 
 
 def answered_chapters(state: dict, lang: str) -> set[str]:
@@ -243,9 +252,15 @@ def reading_progress(chapter: Chapter, lang: str) -> None:
 
 def after_chapter(chapter: Chapter, lang: str) -> None:
     """The end of a chapter: questions, the reader's progress, previous and next."""
+    quiz_block(chapter, lang)
+    # Only for the screen: a printout ends with the questions (assets/app.css).
+    with st.container(key="chapter-end"):
+        _chapter_end(chapter, lang)
+
+
+def _chapter_end(chapter: Chapter, lang: str) -> None:
     from yiwu.nav import chapter_title, link
 
-    quiz_block(chapter, lang)
     ids = _chapter_ids()
     i = ids.index(chapter.id)
     st.divider()

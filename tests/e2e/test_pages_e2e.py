@@ -1,11 +1,14 @@
 """Every page in a real browser, in both languages, on a desktop and a phone."""
 
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from tests.e2e.conftest import _watched_page, open_page, start_server, stop_server, wait_for_app
 from yiwu.loaders import read_chapter, read_table
+from yiwu.quiz import read_quiz
 
 CHAPTERS = read_table("chapters").sort_values("order")
 PAGES = [("", "home")] + [(r.url_path, r.id) for r in CHAPTERS.itertuples()] + [
@@ -147,3 +150,46 @@ def test_a_printed_chapter_takes_the_whole_sheet_without_screen_only_links(brows
     open_page(page, app_url, "", lang)
     printed = page.evaluate(PRINTED)
     assert len(printed["links"]) == len(CHAPTERS) and all(toc for _, toc in printed["links"]), printed["links"]
+
+
+
+def printed_sheets(page) -> list[str]:
+    """The text on each A4 sheet the browser prints."""
+    return [sheet.extract_text().strip() for sheet in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages]
+
+
+ON_PAPER = """sel => Array.from(document.querySelectorAll(sel)).map(e => e.checkVisibility({
+  contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true}))"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_printed_chapter_is_a_worksheet(browser_page, app_url, lang):
+    """Key terms print open; the questions print once opened, without the screen-only
+    parts around them; and no sheet comes out blank."""
+    page = browser_page
+    open_page(page, app_url, "roots", lang)
+    terms = '[class*="st-key-terms-"] [data-testid="stExpanderDetails"] p'
+    heading = 'h2#questions-roots'
+    page.emulate_media(media="print")
+    assert page.evaluate(ON_PAPER, terms) and all(page.evaluate(ON_PAPER, terms)), "folded key terms left off paper"
+    # Folded questions are not on the page: no heading with nothing under it.
+    assert page.evaluate(ON_PAPER, heading) == [False]
+    sheets = printed_sheets(page)
+    assert all(sheets), f"blank sheets: {[i + 1 for i, s in enumerate(sheets) if not s]} of {len(sheets)}"
+
+    page.emulate_media(media="screen")
+    page.locator('.st-key-quiz-open-roots summary').click()
+    wait_for_app(page)
+    page.locator('[data-testid="stTextArea"] textarea').wait_for()
+    page.wait_for_timeout(1000)  # the opened box's widgets settle before printing
+    page.emulate_media(media="print")
+    assert page.evaluate(ON_PAPER, heading) == [True]
+    radios = page.evaluate(ON_PAPER, '[data-testid="stRadio"]')
+    assert len(radios) == len(read_quiz("roots", lang).questions) and all(radios)
+    assert page.evaluate(ON_PAPER, '[data-testid="stTextArea"] textarea') == [True], "no room to write"
+    for screen_only in ('[data-testid="stDownloadButton"]', '.st-key-keep-answers [data-testid="stCaptionContainer"]',
+                        '.st-key-reading-progress summary'):
+        shown = page.evaluate(ON_PAPER, screen_only)
+        assert shown and not any(shown), f"on paper: {screen_only}"
+    sheets = printed_sheets(page)
+    assert all(sheets), f"blank sheets: {[i + 1 for i, s in enumerate(sheets) if not s]} of {len(sheets)}"
