@@ -504,7 +504,9 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
     bar["label"] = labels["km"]
     geo = {"longitude": "lon:Q", "latitude": "lat:Q"}
     tooltip = [alt.Tooltip("name:N", title=labels["tt.name"]), alt.Tooltip("label:N", title=labels["tt.year"])]
-    moves = alt.Chart(m).mark_line(color=RULE_COLOR, strokeDash=[5, 4], strokeWidth=2).encode(
+    # Only the dots, their numbers and years have a tooltip: a mark without one
+    # got the chart's default, a list of the row's raw fields (lon, lat, label).
+    moves = alt.Chart(m).mark_line(color=RULE_COLOR, strokeDash=[5, 4], strokeWidth=2, tooltip=None).encode(
         **geo, order="order:Q")
     # On a phone the first three markets lie a few pixels apart: smaller dots.
     narrow = "width < 420"
@@ -522,9 +524,10 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
             for key in ("align", "baseline", "dx", "dy")}
     # The years and the bar's label stand on the page itself: the page's text colour, in either theme.
     years = alt.Chart(m).mark_text(fontSize=FONT_SIZE, align=side["align"], baseline=side["baseline"],
-                                   dx=side["dx"], dy=side["dy"], color="currentColor").encode(**geo, text="label:N")
-    scale = alt.Chart(bar).mark_line(color=RULE_COLOR, strokeWidth=3).encode(**geo)
-    scale_label = alt.Chart(bar.head(1)).mark_text(fontSize=13, align="left", dy=-10,
+                                   dx=side["dx"], dy=side["dy"], color="currentColor").encode(
+        **geo, text="label:N", tooltip=tooltip)
+    scale = alt.Chart(bar).mark_line(color=RULE_COLOR, strokeWidth=3, tooltip=None).encode(**geo)
+    scale_label = alt.Chart(bar.head(1)).mark_text(fontSize=13, align="left", dy=-10, tooltip=None,
                                                        color="currentColor").encode(**geo, text="label:N")
     height = alt.param(name="height", expr=f"{narrow} ? {MARKETS_HEIGHT['narrow']} : {MARKETS_HEIGHT['wide']}")
     return alt.layer(moves, scale, scale_label, dots, numbers, years).project(type="mercator").add_params(

@@ -384,6 +384,13 @@ _ALIGN = {"start": "left", "end": "right", "middle": "center"}
 _BASELINE = {"center": "middle", "bottom": "bottom", "top": "top"}
 
 
+# A map tooltip: the place or route as its heading ("title" is the key the
+# chart's tooltip shows as a heading), then its lines under a key that shows
+# nothing (a zero-width space: an empty title would show the field's name).
+# assets/app.css keeps the lines apart.
+TOOLTIP = [alt.Tooltip("name:N", title="title"), alt.Tooltip("tip:N", title="\u200b")]
+
+
 def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 500,
                 description: str = "") -> alt.LayerChart:
     """The same scene as a still Vega-Lite map: the overview shown before the interactive one.
@@ -412,7 +419,7 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
              "leg": p["leg"], "order": j, "lon": lon, "lat": lat}
             for i, p in enumerate(scene["paths"]) for j, (lon, lat) in enumerate(p["path"])]
     geo = {"longitude": "lon:Q", "latitude": "lat:Q"}
-    tooltip = [alt.Tooltip("name:N", title=None), alt.Tooltip("tip:N", title=None)]
+    tooltip = TOOLTIP
     layers = [sea_bg, ground]
     if rows:
         layers.append(alt.Chart(pd.DataFrame(rows)).mark_line(
@@ -441,12 +448,17 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
     if len(labels):
         text = {"align": alt.expr("datum.align"), "baseline": alt.expr("datum.base"),
                 "font": FONT.strip("'"), "fontWeight": 600}
+        # A label tells what its dot tells, looked up from the dots' rows (the
+        # same dataset, sent once): without a tooltip of its own, the chart's
+        # default one listed the label's raw fields (label_lon, size…).
         enc = {"longitude": "label_lon:Q", "latitude": "label_lat:Q", "text": "name:N",
-               "size": alt.Size("size:Q", scale=None)}
+               "size": alt.Size("size:Q", scale=None), "tooltip": TOOLTIP}
+        tips = alt.LookupData(points, key="name", fields=["tip"])
         shown = f"datum.view === ({narrow} ? 'phone' : 'wide')"
         # A white halo under each label, as the deck draws a white box.
         for mark in ({"stroke": "#FFFFFF", "strokeWidth": 4, "strokeJoin": "round"}, {"color": _hex(INK)}):
-            layers.append(alt.Chart(labels).transform_filter(shown).mark_text(**text, **mark).encode(**enc))
+            layers.append(alt.Chart(labels).transform_filter(shown).transform_lookup(
+                lookup="name", from_=tips).mark_text(**text, **mark).encode(**enc))
     return alt.layer(*layers).project(**projection).properties(
         width="container", height=height, description=description)
 

@@ -230,3 +230,56 @@ def test_no_chart_text_is_cut_off_on_a_phone(phone_page, app_url, lang):
         phone_page.wait_for_function(RENDERED, timeout=30_000)  # every chart on the page drawn
         spilled = phone_page.evaluate(SPILLED_TEXT)
         assert not spilled, f"{path} {params}: cut off on a phone: {spilled}"
+
+
+WORD_SPOTS = """chart => Array.from(chart.querySelectorAll('svg text')).map(t => {
+  const b = t.getBoundingClientRect();
+  return {word: t.textContent, x: b.x + b.width / 2, y: b.y + b.height / 2, w: b.width};
+}).filter(s => s.w > 0)"""
+
+TOOLTIP_SHOWN = """() => {
+  const tip = document.getElementById('vg-tooltip-element');
+  if (!tip || !tip.classList.contains('visible')) return null;
+  return {title: (tip.querySelector('h2') || {}).textContent || '',
+          keys: Array.from(tip.querySelectorAll('td.key')).map(k => k.textContent)};
+}"""
+
+
+def hover_every_word(page, chart) -> list[dict]:
+    """Each word drawn on the chart, hovered in turn with the mouse: what its tooltip says."""
+    seen = []
+    for spot in chart.evaluate(WORD_SPOTS):
+        page.mouse.move(spot["x"], spot["y"])
+        page.wait_for_timeout(40)
+        tip = page.evaluate(TOOLTIP_SHOWN)
+        if tip:
+            seen.append({"word": spot["word"], **tip})
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path, nth", [("world", 0), ("generations", 1)], ids=["world map", "markets map"])
+def test_a_maps_labels_tell_what_their_place_is(browser_page, app_url, path, nth, lang):
+    """Hovering a map's label shows the place, as its dot does, never the row's raw fields.
+
+    The labels had no tooltip of their own, so the chart's default listed
+    label_lon, label_lat, size and name; the dots' tooltips named their
+    fields "name" and "tip", in English on Chinese pages.
+    """
+    page = browser_page
+    open_page(page, app_url, path, lang)
+    wait_for_charts(page, nth + 1)
+    chart = page.locator(CHART).nth(nth)
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    seen = hover_every_word(page, chart)
+    assert len(seen) >= 5, f"few labels show a tooltip: {seen}"
+    raw = [s for s in seen if any(re.fullmatch(r"[a-z_]+", k) for k in s["keys"])]
+    assert not raw, f"tooltips list raw fields: {raw[:3]}"
+    if lang == "zh":
+        latin = [s for s in seen if any(re.search(r"[A-Za-z]", k) for k in s["keys"])]
+        assert not latin, f"English field names on a Chinese map: {latin[:3]}"
+    if path == "world":
+        # The place itself heads the tooltip.
+        titled = [s for s in seen if s["title"] == s["word"]]
+        assert len(titled) >= 5, seen[:5]
