@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ASSETS, DATA, charts, lazy, markdown
-from yiwu.i18n import t
+from yiwu.i18n import keep_choice, t
 from yiwu.loaders import DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
@@ -340,9 +340,9 @@ def _events_list(events: pd.DataFrame, lang: str) -> None:
 
 def _scale_picker(name: str, lang: str, key: str, default_log: bool) -> bool:
     s = _strings(lang)
+    keep_choice(key, lang, "log" if default_log else "linear")
     choice = st.segmented_control(s["scale_label"], ["linear", "log"], format_func=lambda v: s[f"scale.{v}"],
-                                  default="log" if default_log else "linear", required=True, key=key,
-                                  help=s["scale_help"])
+                                  required=True, key=key, help=s["scale_help"])
     return choice == "log"
 
 
@@ -392,12 +392,13 @@ def show_table(table: pd.DataFrame) -> None:
         st.markdown(text)
 
 
-def url_choice(key: str, options, default=None) -> None:
+def url_choice(key: str, options, lang: str, default=None) -> None:
     """Keep the widget ``key`` and the URL parameter ``?key=`` in step.
 
     On the first run of a page visit the widget starts from the URL; a value
     that is not one of ``options`` (a typo, an old link, something hostile) is
     ignored and removed from the URL. Call :func:`to_url` when the value changes.
+    The choice survives a language switch (:func:`yiwu.i18n.keep_choice`).
     (Streamlit's own ``bind="query-params"`` writes the option's *label* into
     the URL, which would make links depend on the reader's language.)
     """
@@ -408,6 +409,7 @@ def url_choice(key: str, options, default=None) -> None:
         raw = None
     if st.session_state.get(key) not in by_text.values():
         st.session_state[key] = by_text.get(raw, default) if raw is not None else default
+    keep_choice(key, lang)
 
 
 def to_url(key: str) -> None:
@@ -431,7 +433,7 @@ def render_timeline(lang: str) -> None:
     gens = load_table("generations")
     options = sorted(int(n) for n in gens["generation"])
     words = load_words("generations", lang)
-    url_choice("gen", options)
+    url_choice("gen", options, lang)
 
     def picked_on_chart() -> None:
         state = st.session_state.get("timeline_chart")
@@ -470,7 +472,7 @@ def explorer(lang: str) -> None:
     words = load_words("series", lang)
     s = _strings(lang)
     st.markdown(s["numbers.intro"])
-    url_choice("series", SERIES, default=SERIES[0])
+    url_choice("series", SERIES, lang, default=SERIES[0])
     name = st.segmented_control(s["numbers.pick"], list(SERIES), format_func=lambda n: words[n]["name"],
                                 required=True, key="series", on_change=to_url, args=("series",))
     if name not in SERIES:

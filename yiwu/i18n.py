@@ -114,6 +114,25 @@ def relabel_script(lang: str) -> str:
             .replace("= LANG_LINKS;", f"= {links};", 1))
 
 
+def keep_choice(key: str, lang: str, default=None) -> None:
+    """Start the widget ``key`` at ``default`` and keep the reader's choice across a language switch.
+
+    Streamlit counts a widget's option names among what makes it that widget,
+    so after a switch the same key belongs to a new widget: the world map's
+    layers and view fell back to their defaults, and the generation and
+    series pickers, given the old value, showed nothing chosen. On the first
+    run in a new language the value is put back through the session state,
+    which the new widget shows. Create the widget without ``default``.
+    """
+    seen = f"_lang_of_{key}"
+    if key not in st.session_state:
+        if default is not None:
+            st.session_state[key] = default
+    elif st.session_state.get(seen) != lang:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[seen] = lang
+
+
 def dash(lang: str) -> str:
     """The dash between a term and its explanation: ——, set solid, in Chinese; a spaced — in English."""
     return "\u2014\u2014" if lang == "zh" else " \u2014 "

@@ -22,7 +22,7 @@ import streamlit as st
 from yiwu import ROOT, charts, lazy, maps
 from yiwu.chart_view import show_chart, show_table
 from yiwu.content import FACT
-from yiwu.i18n import fmt_number, t
+from yiwu.i18n import fmt_number, keep_choice, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
@@ -221,7 +221,9 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
     # (a callback that put the default year back showed none chosen).
     year = st.pills(words["year"], years, default=YEARS[1], help=words["year_help"],
                     key=year_key, required=True) or YEARS[1]
-    shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS),
+    # The layers and the view keep the reader's choice when the language changes.
+    keep_choice(f"map_{key}_layers", lang, list(maps.LAYERS))
+    shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi",
                      format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
     layers = set(shown or ())
 
@@ -231,8 +233,9 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
     # (bench/README.md). Both draw the same scene.
     # Two buttons rather than a switch: they use the year buttons' script, where
     # a switch made the page fetch four more files (bench/README.md).
+    keep_choice(f"map_{key}_view", lang, "still")
     interactive = st.segmented_control(
-        words["view"], ("still", "interactive"), format_func=lambda v: words[v], default="still",
+        words["view"], ("still", "interactive"), format_func=lambda v: words[v],
         required=True, key=f"map_{key}_view", help=words["interactive_help"]) == "interactive"
     alt_text = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
     gen = st.session_state.get(f"map_{key}_gen", 0)

@@ -283,3 +283,39 @@ def test_a_maps_labels_tell_what_their_place_is(browser_page, app_url, path, nth
         # The place itself heads the tooltip.
         titled = [s for s in seen if s["title"] == s["word"]]
         assert len(titled) >= 5, seen[:5]
+
+
+CHOSEN = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stButtonGroup"]'))
+  .map(g => Array.from(g.querySelectorAll('button[role="radio"], button[role="checkbox"], button[aria-pressed]'))
+    .map((b, i) => (b.getAttribute('aria-checked') === 'true' || b.getAttribute('aria-pressed') === 'true') ? i : -1)
+    .filter(i => i >= 0))"""
+
+
+@pytest.mark.parametrize("path, params, clicks", [
+    ("world", {}, ["2014", "interactive", "sea"]),
+    ("numbers", {"series": "turnover"}, ["linear"]),
+    ("generations", {"gen": 3}, []),
+    ("numbers", {"series": "trains"}, []),
+], ids=["world map", "scale", "generation", "series"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_switching_language_keeps_every_choice(browser_page, app_url, path, params, clicks, lang):
+    """The reader's choices on a page survive the language link, and show as chosen.
+
+    The world map's layers and view fell back to their defaults, and the
+    generation and series pickers kept their value but showed nothing chosen.
+    """
+    page = browser_page
+    words = {**map_view.labels(lang), **{k.split(".")[-1]: v for k, v in read_strings(lang).items()
+                                         if k.startswith("map.layer.") or k.startswith("charts.scale.")}}
+    open_page(page, app_url, path, lang, **params)
+    for c in clicks:
+        page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button',
+                     has_text=re.compile("^" + re.escape(words.get(c, c)) + "$")).first.click()
+        wait_for_app(page)
+    before = page.evaluate(CHOSEN)
+    assert before and all(before), before
+    other = {"zh": "English", "en": "中文"}[lang]
+    page.get_by_role("link", name=other, exact=True).first.click()
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert page.evaluate(CHOSEN) == before
