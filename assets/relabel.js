@@ -15,8 +15,9 @@
   window.__yiwuLangLinks = LANG_LINKS;
   if (window.__yiwuRelabel) { window.__yiwuRelabel(); return; }
 
-  // Labels of the form "Shortcut Home": the first word is translated.
-  var PREFIXES = ["Shortcut"];
+  // Labels of the form "Shortcut Home" or "Help for Year": the first words
+  // are translated, and a "{}" in the translation stands for the rest.
+  var PREFIXES = ["Shortcut", "Help for"];
   // Visible words, translated only inside these boxes.
   var TEXT_BOXES = '[data-testid="stSkipToContent"], [data-testid="stMainMenuPopover"], ' +
                    '[data-testid="stTooltipContent"], [data-testid="stStatusWidget"], ' +
@@ -29,7 +30,11 @@
     if (Object.prototype.hasOwnProperty.call(labels, english)) { return labels[english]; }
     for (var i = 0; i < PREFIXES.length; i++) {
       var p = PREFIXES[i];
-      if (english.indexOf(p + " ") === 0 && labels[p]) { return labels[p] + " " + english.slice(p.length + 1); }
+      if (english.indexOf(p + " ") === 0 && labels[p]) {
+        var rest = english.slice(p.length + 1);
+        return labels[p].indexOf("{}") === -1 ? labels[p] + " " + rest
+          : labels[p].replace("{}", function () { return rest; });
+      }
     }
     return null;
   }

@@ -225,9 +225,9 @@ def test_on_a_phone_the_keyboard_skips_the_closed_sidebar_and_reaches_it_once_op
 
 
 def _streamlit_words_heard(page, english: set[str]) -> list[str]:
-    """Names a screen reader hears that are Streamlit's English words ("Main menu", "Shortcut Home")."""
+    """Names a screen reader hears that are Streamlit's English words ("Main menu", "Shortcut Home", "Help for 年份")."""
     return sorted({name for _, name in _ax_nodes(page)
-                   if name in english or name.startswith("Shortcut ")})
+                   if name in english or name.startswith(("Shortcut ", "Help for "))})
 
 
 def test_streamlits_own_words_follow_the_pages_language(browser_page, app_url):
@@ -236,7 +236,7 @@ def test_streamlits_own_words_follow_the_pages_language(browser_page, app_url):
     page = browser_page
     english = set(streamlit_labels("zh"))
     zh = {k: v for k, v in read_strings("zh").items() if k.startswith("streamlit.")}
-    for path in ("generations", "present"):
+    for path in ("generations", "present", "world"):
         open_page(page, app_url, path, "zh")
         heard = _streamlit_words_heard(page, english)
         assert not heard, f"{path}: a screen reader hears Streamlit's English: {heard}"
