@@ -80,6 +80,9 @@ def test_the_answers_file_holds_questions_choices_verdicts_and_notes(lang):
     assert wrong.options[wrong.answer] in text, "a wrong answer shows the right one"
     assert roots.discuss in text and "> My town has a river port." in text and "> And a market." in text
     assert roots.questions[2].prompt not in text, "an unanswered question is left out"
+    if lang == "zh":
+        # Chinese punctuation in a Chinese file: "我的答案：盐", "**讨论**：…".
+        assert ": " not in text and "\uff1a" in text, [line for line in text.splitlines() if ": " in line]
 
 
 def test_an_empty_answers_file_says_so():
@@ -165,6 +168,8 @@ def test_picking_an_answer_gives_instant_feedback(lang):
     assert not at.success and len(at.warning) == 1
     assert q.options[q.answer] in at.warning[0].value and q.explain in at.warning[0].value
     assert not at.exception
+    if lang == "zh":
+        assert "\u3002 " not in at.warning[0].value, "a space after a Chinese full stop"
 
 
 def test_answers_and_notes_survive_reading_another_chapter():

@@ -14,7 +14,7 @@ import streamlit as st
 
 from yiwu import lazy
 from yiwu.content import Chapter, Section
-from yiwu.i18n import dash, t
+from yiwu.i18n import colon, dash, sentences, t
 from yiwu.loaders import DataError, chapter_registry, load_chapter, load_words, shared
 from yiwu.present import DEFAULT_MINUTES, Note, Step, budget, read_notes
 from yiwu.quiz import Quiz, answers_markdown, read_quiz
@@ -89,7 +89,6 @@ def terms_row(text: str, lang: str, key: str, skip: AbstractSet[str] = frozenset
     if not ids:
         return []
     names = " · ".join(glossary[term_id]["term"] for term_id in ids)
-    colon = "\uff1a" if lang == "zh" else ": "
     parts = []
     for term_id in ids:
         entry = glossary[term_id]
@@ -98,7 +97,7 @@ def terms_row(text: str, lang: str, key: str, skip: AbstractSet[str] = frozenset
             parts.append(entry["long"])
         if entry.get("sources"):
             parts.append(":small[" + cite(entry["sources"], lang) + "]")
-    with st.expander(t("terms.label", lang) + colon + names, icon=":material/menu_book:", key=key):
+    with st.expander(t("terms.label", lang) + colon(lang) + names, icon=":material/menu_book:", key=key):
         st.markdown("\n\n".join(parts))
     return ids
 
@@ -178,9 +177,10 @@ def questions(chapter: Chapter, quiz: Quiz, state: dict, lang: str) -> None:
                 continue
             state["answers"][q.id] = choice
             if q.is_right(choice):
-                st.success(t("quiz.right", lang) + " " + q.explain, icon=":material/check_circle:")
+                st.success(sentences(lang, t("quiz.right", lang), q.explain), icon=":material/check_circle:")
             else:
-                st.warning(t("quiz.wrong", lang, answer=q.options[q.answer]) + " " + q.explain, icon=":material/lightbulb:")
+                st.warning(sentences(lang, t("quiz.wrong", lang, answer=q.options[q.answer]), q.explain),
+                           icon=":material/lightbulb:")
     if quiz.discuss:
         st.subheader(t("quiz.discuss", lang), anchor=f"discuss-{chapter.id}")
         st.markdown(quiz.discuss)

@@ -133,6 +133,16 @@ def keep_choice(key: str, lang: str, default=None) -> None:
     st.session_state[seen] = lang
 
 
+def colon(lang: str) -> str:
+    """A label's colon: full width in Chinese, with no space after it."""
+    return "\uff1a" if lang == "zh" else ": "
+
+
+def sentences(lang: str, *parts: str) -> str:
+    """Sentences one after another: no space after a Chinese full stop."""
+    return ("" if lang == "zh" else " ").join(p.strip() for p in parts if p and p.strip())
+
+
 def dash(lang: str) -> str:
     """The dash between a term and its explanation: ——, set solid, in Chinese; a spaced — in English."""
     return "\u2014\u2014" if lang == "zh" else " \u2014 "

@@ -22,7 +22,7 @@ import streamlit as st
 from yiwu import ROOT, charts, lazy, maps
 from yiwu.chart_view import show_chart, show_table
 from yiwu.content import FACT
-from yiwu.i18n import fmt_number, keep_choice, t
+from yiwu.i18n import colon, fmt_number, keep_choice, sentences, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
@@ -157,11 +157,10 @@ def _picked(state) -> str | None:
 
 def _card_route(r: pd.Series, words: dict[str, str], lang: str) -> None:
     unknown = words["card.unknown"]
-    colon = "：" if lang == "zh" else ": "
 
     def field(name: str, value: str) -> str:
         # The colon stays outside the bold run, so Markdown renders it in Chinese too.
-        return f"**{words['card.' + name]}**{colon}{value}"
+        return f"**{words['card.' + name]}**{colon(lang)}{value}"
 
     lines = []
     if r["first_run"]:
@@ -175,7 +174,7 @@ def _card_route(r: pd.Series, words: dict[str, str], lang: str) -> None:
     for name in ("crossings", "stops", "path"):
         if r[name]:
             lines.append(field(name, r[name]))
-    load = words["card.load"] + colon + r["load"] if r["load"] else ""
+    load = words["card.load"] + colon(lang) + r["load"] if r["load"] else ""
     cargo = ("；" if lang == "zh" else "; ").join(x for x in (load, r["cargo"]) if x)
     lines.append(field("cargo", cargo or unknown))
     if r["shaped"]:
@@ -286,7 +285,7 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
             elif choice:
                 _card_place(places[places["id"] == choice].iloc[0], words)
 
-    st.caption(" ".join(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base")))
+    st.caption(sentences(lang, *(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base"))))
     with lazy.expander(words["table.title"], key=f"map_{key}_table") as opened:
         if opened:
             table = maps.route_table(routes, words, year=year)
@@ -338,7 +337,7 @@ def markets(lang: str, compact: bool = False) -> None:  # noqa: ARG001 (one size
     words = labels(lang)
     frame = markets_frame(lang)
     show_chart(markets_spec(lang), width="stretch", key="markets_chart")
-    st.caption(words["markets.legend"] + " " + words["markets.note"])
+    st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
     st.caption(cite([s for ids in load_table("generations")["source_ids"] for s in ids], lang))
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
         if opened:

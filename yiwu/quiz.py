@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yiwu import DATA
-from yiwu.i18n import dash, t
+from yiwu.i18n import colon, dash, t
 from yiwu.loaders import LANGS, DataError, read_toml
 
 
@@ -117,13 +117,14 @@ def answers_markdown(entries: list[tuple[str, Quiz]], answers: dict[str, int], n
             chosen = q.options[choice] if 0 <= choice < len(q.options) else "?"
             verdict = t("quiz.file_right" if q.is_right(choice) else "quiz.file_wrong", lang)
             lines += [f"**{q.prompt}**", "",
-                      f"- {t('quiz.file_choice', lang)}: {chosen}{dash(lang)}{verdict}"]
+                      f"- {t('quiz.file_choice', lang)}{colon(lang)}{chosen}{dash(lang)}{verdict}"]
             if not q.is_right(choice):
-                lines.append(f"- {t('quiz.file_answer', lang)}: {q.options[q.answer]}")
+                lines.append(f"- {t('quiz.file_answer', lang)}{colon(lang)}{q.options[q.answer]}")
             lines += [f"- {q.explain}", ""]
         if note:
             quoted = "\n".join("> " + line for line in note.splitlines())
-            lines += [f"**{t('quiz.discuss', lang)}:** {quiz.discuss}", "", quoted, ""]
+            # The colon outside the bold run, which Markdown would not close before a Chinese one.
+            lines += [f"**{t('quiz.discuss', lang)}**{colon(lang)}{quiz.discuss}", "", quoted, ""]
     if not count:
         lines += [t("quiz.file_empty", lang), ""]
     return "\n".join(lines)
