@@ -440,6 +440,24 @@ def test_downloaded_table_has_headers_in_the_readers_language(lang):
     assert not LATIN_WORD.search(header.replace("CSV", "")) or lang == "en"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_downloaded_numbers_read_as_on_the_page(name, lang):
+    """Whole numbers without a trailing ".0" (528, not 528.0), every value kept, and a
+    status a reader can read ("Verified"), not a code."""
+    view = chart_view.build_series(name, lang)
+    text = chart_view.csv_bytes(view.table).decode("utf-8-sig")
+    rows = list(csv.reader(text.splitlines()))
+    col = next(i for i, h in enumerate(rows[0]) if h == view.table.columns[2])
+    values = [r[col] for r in rows[1:]]
+    assert not [v for v in values if v.endswith(".0")], values
+    assert [float(v) for v in values] == pytest.approx(list(view.table.iloc[:, 2].astype(float)))
+    status = {r[-1] for r in rows[1:]}
+    assert not status & {"verified", "partly verified"}, status
+    if lang == "en":
+        assert all(s[:1].isupper() for s in status), status
+
+
 def test_numbers_page_runs_as_a_page():
     at = AppTest.from_file(str(ROOT / "pages" / "numbers.py"), default_timeout=TIMEOUT)
     at.session_state["lang"] = "zh"

@@ -156,6 +156,16 @@ def series_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as a CSV file for a spreadsheet: numbers as the page shows them
+    (528, not 528.0), in UTF-8 with the byte-order mark Excel needs for Chinese."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = ["" if pd.isna(v) else f"{v:.6f}".rstrip("0").rstrip(".") for v in out[col]]
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
 def log_choice(frame: pd.DataFrame) -> tuple[bool, bool]:
     """(offer a log scale?, start on it?) from how far the values spread."""
     values = frame["value"].astype(float)
@@ -366,7 +376,7 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     if explorer:
         st.header(s["numbers.table"], anchor=False)
         show_table(view.table)
-        st.download_button(s["download"], view.table.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(s["download"], csv_bytes(view.table),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
     else:
         with lazy.expander(s["table"], key=f"{key_prefix}_table_{name}") as opened:
