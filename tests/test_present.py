@@ -99,6 +99,31 @@ def test_every_step_has_presenter_notes():
     assert not missing, f"steps without presenter notes: {missing}"
 
 
+SHOWN = {"en": {"on screen": "figure", "on the map": "map"}, "zh": {"屏幕上": "figure", "在地图上": "map"}}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_presenter_notes_point_only_at_what_the_slide_shows(lang):
+    """A note that says "the figure on screen" or "on the map" is on a slide that shows one.
+
+    Notes written against a whole chapter sent the teacher to a figure or a
+    map that the slide (the section's lead and first visual) does not have.
+    """
+    notes = all_notes(lang)
+    wrong = []
+    for step in steps_for(lang):
+        note = notes.get(step.section_id)
+        if note is None:
+            continue
+        shows = {"figure"} if step.facts or step.visual else set()
+        if step.visual is not None and step.visual.kind == "map":
+            shows.add("map")
+        for phrase, needs in SHOWN[lang].items():
+            if phrase in note.say and needs not in shows:
+                wrong.append((step.number, step.section_id, phrase))
+    assert not wrong, f"notes point at what the slide does not show: {wrong}"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_time_budget_fits_a_lesson_and_runs_up(lang):
     steps, notes = steps_for(lang), all_notes(lang)
