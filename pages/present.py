@@ -28,6 +28,22 @@ STATUS_SCRIPT = """<script>
     document.body.appendChild(region);
   }
   region.textContent = __STATUS__;
+  if (!window.__yiwuPickerLetsGo) {
+    window.__yiwuPickerLetsGo = true;
+    // A click on a slide's picker (a year, a generation) leaves the keyboard
+    // with the page, so the arrow keys move the slides again: the picker kept
+    // them for itself. A keyboard reader in the picker (Space or Enter: a
+    // click without a pointer, detail 0) keeps its arrow keys.
+    document.addEventListener("click", function (e) {
+      const group = e.detail && e.target.closest &&
+        e.target.closest('[data-testid="stMain"] [data-testid="stButtonGroup"]');
+      if (group && window.location.pathname.endsWith("/present")) {
+        setTimeout(function () {
+          if (group.contains(document.activeElement)) { document.activeElement.blur(); }
+        }, 0);
+      }
+    }, true);
+  }
 })();
 </script>"""
 

@@ -74,6 +74,34 @@ def test_arrow_keys_move_between_steps_and_the_url_follows(browser_page, app_url
     assert not page.requests_outside and not page.console_errors
 
 
+@pytest.mark.parametrize("section, pick", [("eurasia-trains", "2014"), ("six-markets", r"3 · 1986")],
+                         ids=["map year", "generation"])
+def test_the_arrow_keys_still_move_after_a_click_on_a_slides_picker(browser_page, app_url, section, pick):
+    """A teacher clicks a year or a generation on a slide, then presses →.
+
+    The picker kept the arrow keys for itself: → moved to its next button
+    and the slide stayed. A keyboard reader in the picker keeps them.
+    """
+    page = browser_page
+    n = step_index("en", section)
+    open_page(page, app_url, "present", "en", step=n)
+    buttons = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button[role="radio"]')
+    buttons.filter(has_text=re.compile("^" + pick + "$")).first.click()
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+    page.keyboard.press("ArrowRight")
+    wait_for_step(page, n + 1)
+    assert headline(page) == steps_for("en")[n].headline
+    # With the keyboard, the picker's arrow keys are its own.
+    open_page(page, app_url, "present", "en", step=n)
+    buttons.first.focus()
+    page.keyboard.press("Space")
+    wait_for_app(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(800)
+    assert url_params(page)["step"] == str(n)
+
+
 def test_reloading_keeps_the_step_and_the_language(browser_page, app_url):
     page, steps = browser_page, steps_for("zh")
     open_page(page, app_url, "present", "zh", step=7)
