@@ -156,5 +156,7 @@ def test_sources_chapter_lists_every_source_by_grade(lang):
                        for m in e.markdown)
     for r in sources.itertuples():
         assert (getattr(r, f"outlet_{lang}") or r.outlet_en) in listed, r.id
+        # Each title in the page's language (the Chinese page listed English titles).
+        assert getattr(r, f"title_{lang}") in listed, r.id
         if r.url:
             assert f"]({r.url})" in listed, r.id

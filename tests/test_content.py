@@ -212,6 +212,19 @@ def test_reposts_are_not_graded_a():
     assert not graded_a, f"reposts graded A: {graded_a}"
 
 
+def test_every_source_title_is_in_both_languages():
+    """The sources chapter lists each title in the page's language: the Chinese page
+    showed 107 English titles."""
+    sources = read_table("sources")
+    one_sided = list(sources.loc[(sources["title_en"] == "") != (sources["title_zh"] == ""), "id"])
+    assert not one_sided, f"a title in one language only: {one_sided}"
+    zh = sources.loc[sources["title_zh"] != "", ["id", "title_zh"]]
+    not_chinese = list(zh.loc[~zh["title_zh"].str.contains("[\u4e00-\u9fff]"), "id"])
+    assert not not_chinese, f"Chinese titles with no Chinese: {not_chinese}"
+    half_width = list(zh.loc[zh["title_zh"].str.contains(r"[,;()]|[\u4e00-\u9fff]:"), "id"])
+    assert not half_width, f"half-width punctuation in Chinese titles: {half_width}"
+
+
 def test_english_text_does_not_call_a_source_the_seed():
     """"The seed" is the team's word for the news compilation; a reader needs the outlet's name."""
     seen = []

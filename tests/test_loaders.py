@@ -68,8 +68,8 @@ def test_malformed_tables_name_file_row_and_column(tmp_path, text, row, column, 
 
 
 def test_bad_date_is_reported(tmp_path):
-    path = write(tmp_path, "id,outlet_en,outlet_zh,title,date,url,grade,supports\n"
-                           "x,Xinhua,新华社,,2026-13-45x,,A,\n", "sources.csv")
+    path = write(tmp_path, "id,outlet_en,outlet_zh,title_en,title_zh,date,url,grade,supports\n"
+                           "x,Xinhua,新华社,,,2026-13-45x,,A,\n", "sources.csv")
     with pytest.raises(DataError) as info:
         read_table("sources", path)
     assert info.value.column == "date" and info.value.row == 2

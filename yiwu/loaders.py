@@ -134,7 +134,7 @@ _STATUSES = ("verified", "partly verified")
 
 SCHEMAS: dict[str, Schema] = {
     "sources": Schema("sources.csv", (
-        Col("id"), Col("outlet_en"), Col("outlet_zh"), Col("title", required=False),
+        Col("id"), Col("outlet_en"), Col("outlet_zh"), Col("title_en", required=False), Col("title_zh", required=False),
         Col("date", "date", required=False), Col("url", required=False),
         Col("grade", "choice", choices=("A", "B", "C")), Col("supports", required=False),
     ), key="id"),

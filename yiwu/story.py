@@ -124,7 +124,8 @@ def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
         lines = []
         for r in rows.itertuples():
             name = getattr(r, f"outlet_{lang}") or r.outlet_en
-            bits = [f"**{name}**"] + [x for x in (r.date, r.title) if x]
+            title = getattr(r, f"title_{lang}") or r.title_en
+            bits = [f"**{name}**"] + [x for x in (r.date, title) if x]
             link = f"{dash(lang)}[{t('sources.link', lang)}]({r.url})" if r.url else f"{dash(lang)}{t('sources.no_link', lang)}"
             lines.append("- " + ("\uff0c" if lang == "zh" else ", ").join(bits) + link)
         count = f"\uff08{len(rows)}\uff09" if lang == "zh" else f" ({len(rows)})"  # （60） in Chinese
