@@ -240,7 +240,11 @@ def test_english_quotes_are_curly():
     """One style of quotation marks in English: “…”, as the glossary and quizzes use (not "…")."""
     straight = []
     for cid in CHAPTERS:
-        for s in chapter(cid, "en").sections:
+        ch = chapter(cid, "en")
+        # The chapter's title and summary too (the lessons summary had 'Yiwu Development Experience').
+        straight += [f"{cid}: {q}" for q in re.findall(r"(?<![A-Za-z])'[A-Z][^'\n]{1,60}'(?![A-Za-z])",
+                                                       f"{ch.title}\n{ch.summary}")]
+        for s in ch.sections:
             for b in s.blocks:
                 straight += [f"{cid}/{s.id}: {q}" for q in re.findall(r'"[^"\n]{1,80}"', b.text)]
     for folder in ("words", "notes", "quiz", "strings"):

@@ -99,6 +99,15 @@ def test_every_step_has_presenter_notes():
     assert not missing, f"steps without presenter notes: {missing}"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_two_slides_share_a_headline(lang):
+    """Two slides titled "The Global Digital Trade Center" read as the same slide twice."""
+    seen = {}
+    for step in steps_for(lang):
+        seen.setdefault(step.headline, []).append(step.number)
+    assert not {h: n for h, n in seen.items() if len(n) > 1}
+
+
 SHOWN = {"en": {"on screen": "figure", "on the map": "map"}, "zh": {"屏幕上": "figure", "在地图上": "map"}}
 
 
