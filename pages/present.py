@@ -106,7 +106,17 @@ with st.container(key="present-step"):
     # A chart or map sits beside the text; figure cards need the full width
     # for their numbers, so they go underneath.
     beside = step.visual is not None and step.visual.kind != "figures"
-    text, visual = st.columns([5, 7], gap="large") if beside else (st.container(), st.container())
+    if beside:
+        # Three boxes laid out by present_css: on a wide screen the text, with
+        # the chart's notes (legend, key events, sources) under it, beside the
+        # chart, so together they fit a projector; on a phone, one after the
+        # other: text, chart, notes.
+        with st.container(key="present-split"):
+            text = st.container(key="slide-text")
+            visual = st.container(key="slide-visual")
+            notes = st.container(key="slide-notes")
+    else:
+        text, visual, notes = st.container(), st.container(), None
     with text, st.container(key="present-lines"):
         if step.chapter_id:
             for line in step.lines:
@@ -124,7 +134,7 @@ with st.container(key="present-step"):
             terms_row(" ".join((step.headline, *step.lines)), lang, key="present-terms")
     if step.visual is not None:
         with visual:
-            render_block(step.visual, lang, compact=True)
+            render_block(step.visual, lang, compact=True, aside=notes)
 
 with st.container(horizontal=True, gap="medium", key="present-footer"):
     if show_notes:

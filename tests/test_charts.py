@@ -224,15 +224,27 @@ def test_series_within_one_order_of_magnitude_get_no_log_choice():
         assert point_layer(spec)["encoding"]["y"]["scale"]["type"] == "linear"
 
 
-def test_key_events_on_a_chart_are_those_in_its_years_with_stable_numbers():
-    all_events = chart_view.events_frame("en")
-    view, spec = growth("trade", "en")
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_a_growth_chart_marks_only_its_own_key_events_numbered_from_one(name):
+    events = read_table("events")
+    view, spec = growth(name, "en")
     years = view.frame["year"]
-    inside = all_events[(all_events["year"] >= years.min()) & (all_events["year"] <= years.max())]
-    assert list(view.events["number"]) == list(inside["number"])
+    mine = events[events["charts"].map(lambda c: name in c)
+                  & (events["year"] >= years.min()) & (events["year"] <= years.max())]
+    assert list(view.events["id"]) == list(mine.sort_values(["year", "date"])["id"])
+    # The list under the chart explains its badges: 1, 2, … with no gaps.
+    assert list(view.events["number"]) == [str(i) for i in range(1, len(mine) + 1)]
     badges = [lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "circle"]
     drawn = sorted(r["number"] for lay in badges for r in dataset(spec, lay))
-    assert drawn == sorted(inside["number"])
+    assert drawn == sorted(view.events["number"])
+
+
+def test_key_events_bear_on_what_each_chart_counts():
+    """The trains chart shows no trade-reform plan; the trade chart shows it."""
+    assert "reform-2024" not in set(growth("trains", "en")[0].events["id"])
+    assert "reform-2024" in set(growth("trade", "en")[0].events["id"])
+    assert list(chart_view.events_frame("en", "timeline")["id"]) == list(
+        read_table("events").sort_values(["year", "date"])["id"])
 
 
 def test_trains_label_the_counting_basis():
@@ -471,7 +483,7 @@ def test_band_numbers_stand_clear_of_the_event_lines(lang):
     spec = chart_view.build_timeline(lang).chart.to_dict()
     numbers = next(x for x in spec["layer"] if x["mark"]["type"] == "text" and x["encoding"]["text"]["field"] == "number")
     rows = spec["datasets"][numbers["data"]["name"]]
-    years = [int(y) for y in chart_view.events_frame(lang, 1982, 2026)["year"]]
+    years = [int(y) for y in chart_view.events_frame(lang, "timeline")["year"]]
     for r in rows:
         assert r["start"] <= r["mid"] <= r["end"]
         if r["end"] - r["start"] >= 3:  # room beside the lines: the number keeps a year clear of each

@@ -67,6 +67,17 @@ def test_malformed_tables_name_file_row_and_column(tmp_path, text, row, column, 
     assert "facts.csv" in shown and f"row {row}" in shown
 
 
+def test_an_event_on_an_unknown_chart_is_reported(tmp_path):
+    header = "id,year,date,generation,charts,source_ids,status\n"
+    good = write(tmp_path, header + "x,2014,2014,,timeline;trains,seed-cyd,verified\n", "events.csv")
+    assert read_table("events", good, SOURCE_IDS)["charts"].tolist() == [("timeline", "trains")]
+    bad = write(tmp_path, header + "x,2014,2014,,timeline;train,seed-cyd,verified\n", "events.csv")
+    with pytest.raises(DataError) as info:
+        read_table("events", bad, SOURCE_IDS)
+    err = info.value
+    assert (err.row, err.column) == (2, "charts") and "“train” is not one of" in err.message
+
+
 def test_bad_date_is_reported(tmp_path):
     path = write(tmp_path, "id,outlet_en,outlet_zh,title_en,title_zh,date,url,grade,supports\n"
                            "x,Xinhua,新华社,,,2026-13-45x,,A,\n", "sources.csv")

@@ -9,6 +9,7 @@ The ``render*`` functions lay everything out with Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 from collections import OrderedDict
@@ -20,11 +21,10 @@ import streamlit as st
 
 from yiwu import ASSETS, DATA, charts, lazy, markdown
 from yiwu.i18n import keep_choice, t
-from yiwu.loaders import DataError, load_strings, load_table, load_words, shared
+from yiwu.loaders import CHARTS, DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
-SERIES = ("trade", "entities", "trains", "turnover", "gdp")
-CHARTS = ("timeline",) + SERIES
+SERIES = tuple(c for c in CHARTS if c != "timeline")  # the growth series, in the explorer's order
 # The unit a reader sees: Chinese counts in 亿 and 万 as the sources do; English
 # readers get billions and millions. Stored values are in the first unit.
 UNIT_FACTOR = {"cny_100m": {"zh": 1.0, "en": 0.1}, "entities_10k": {"zh": 1.0, "en": 0.01},
@@ -59,24 +59,28 @@ def base_labels(lang: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- events
 
-def events_frame(lang: str, lo: int | None = None, hi: int | None = None) -> pd.DataFrame:
-    """Key events, numbered 1… in time order (the same numbers on every chart)."""
+def events_frame(lang: str, chart: str, lo: int | None = None, hi: int | None = None) -> pd.DataFrame:
+    """The key events ``chart`` marks (``events.csv``: charts), within its years.
+
+    They are numbered 1… in time order on each chart: the list under a chart
+    explains its own badges, so the numbers never skip.
+    """
     events = load_table("events").sort_values(["year", "date"]).reset_index(drop=True)
+    events = events[events["charts"].map(lambda charts_: chart in charts_)]
+    if lo is not None:
+        events = events[events["year"] >= lo]
+    if hi is not None:
+        events = events[events["year"] <= hi]
     words = load_words("events", lang)
     labels = base_labels(lang)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "id": events["id"].astype(str),
         "year": events["year"].astype(int),
         "number": [str(i) for i in range(1, len(events) + 1)],
         "label": [words[e]["label"] for e in events["id"]],
         "date_label": [charts.period_label(d, labels) for d in events["date"]],
         "source_ids": events["source_ids"],
-    })
-    if lo is not None:
-        out = out[out["year"] >= lo]
-    if hi is not None:
-        out = out[out["year"] <= hi]
-    return out.reset_index(drop=True)
+    }).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- growth series
@@ -192,7 +196,7 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     frame = series_frame(name, lang)
     offered, default = log_choice(frame)
     log = bool(default if log is None else log) and offered
-    events = events_frame(lang, int(frame["year"].min()), int(frame["year"].max()))
+    events = events_frame(lang, name, int(frame["year"].min()), int(frame["year"].max()))
     unit = s[f"unit.{frame['unit'].iloc[0]}"]
     measures = [m for m in MEASURES if m in set(frame["measure"])]
     kinds = [k for k in charts.KINDS if k in set(frame["kind"])]
@@ -270,7 +274,7 @@ class TimelineView:
 def build_timeline(lang: str, selected: int | None = None) -> TimelineView:
     s = _strings(lang)
     gens = generations_frame(lang)
-    events = events_frame(lang)
+    events = events_frame(lang, "timeline")
     if selected not in set(gens["generation"]):
         selected = None
     labels = base_labels(lang) | {"title": s["timeline.title"], "description": s["timeline.description"],
@@ -348,6 +352,29 @@ def _events_list(events: pd.DataFrame, lang: str) -> None:
     st.markdown(f"**{s['events_title']}**\n\n" + "\n".join(f"- {line}" for line in lines))
 
 
+def beside(aside):
+    """Where a chart's notes go: ``aside`` on a slide (the column under its text), else in place."""
+    return aside if aside is not None else contextlib.nullcontext()
+
+
+def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, aside) -> None:
+    """Under a chart: its sources, key events and text alternative.
+
+    On a slide they go in ``aside``, beside the chart, events first: the class
+    reads them off the chart, and the chart with its notes fits a projector.
+    """
+    with beside(aside):
+        if aside is None:
+            st.caption(cite(source_ids, lang))
+            _events_list(events, lang)
+        else:
+            with st.container(key="slide-events"):  # set tighter on a slide (present_css)
+                _events_list(events, lang)
+        if aside is not None:
+            st.caption(cite(source_ids, lang))
+        st.caption(described)
+
+
 def _scale_picker(name: str, lang: str, key: str, default_log: bool) -> bool:
     s = _strings(lang)
     keep_choice(key, lang, "log" if default_log else "linear")
@@ -357,8 +384,13 @@ def _scale_picker(name: str, lang: str, key: str, default_log: bool) -> bool:
 
 
 def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: bool = False,
-                  compact: bool = False) -> None:
-    """A growth chart with its takeaway, scale choice, source, events and table; ``compact``: a slide's."""
+                  compact: bool = False, aside=None) -> None:
+    """A growth chart with its takeaway, scale choice, source, events and table.
+
+    ``compact``: a slide's, which puts the key events, the sources and the text
+    alternative in ``aside``, beside the chart, so the chart and its notes fit
+    one projector screen.
+    """
     view = build_series(name, lang)
     if not compact:
         st.markdown(view.takeaway)
@@ -369,10 +401,8 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     # The chart's own ``description`` is its accessible name (Streamlit warns if alt= repeats it).
     show_chart(series_spec(name, lang, view.log, COMPACT_HEIGHT if compact else None), width="stretch",
                key=f"{key_prefix}_chart_{name}")
-    st.caption(cite(view.source_ids, lang))
-    _events_list(view.events, lang)
+    _chart_notes(view.source_ids, view.events, view.described, lang, aside)
     s = _strings(lang)
-    st.caption(view.described)
     if explorer:
         st.header(s["numbers.table"], anchor=False)
         show_table(view.table)
@@ -431,11 +461,12 @@ def to_url(key: str) -> None:
         st.query_params[key] = str(value)
 
 
-def render_timeline(lang: str) -> None:
+def render_timeline(lang: str, aside=None) -> None:
     """The six generations: a clickable timeline, a picker, and the chosen card.
 
     The choice lives in the URL (``?gen=3``) so that a link opens on the same
-    card. A click on a band and the picker both set it.
+    card. A click on a band and the picker both set it. On a slide the key
+    events, the sources and the text alternative go in ``aside``.
     """
     from yiwu.story import generation_card
 
@@ -469,9 +500,7 @@ def render_timeline(lang: str) -> None:
         generation_card(g, words, lang, anchor=False)
     else:
         st.caption(s["timeline.hint"])
-    st.caption(cite(view.source_ids, lang))
-    _events_list(view.events, lang)
-    st.caption(view.alt)
+    _chart_notes(view.source_ids, view.events, view.alt, lang, aside)
     with lazy.expander(s["table"], key="timeline_table") as opened:
         if opened:
             show_table(view.table)
@@ -490,11 +519,11 @@ def explorer(lang: str) -> None:
     render_series(name, lang, key_prefix="numbers", explorer=True)
 
 
-def render(name: str, lang: str, compact: bool = False) -> None:
-    """The ``{{ chart: name }}`` block; ``compact`` for a slide."""
+def render(name: str, lang: str, compact: bool = False, aside=None) -> None:
+    """The ``{{ chart: name }}`` block; ``compact`` for a slide, its notes in ``aside``."""
     if name == "timeline":
-        render_timeline(lang)
+        render_timeline(lang, aside=aside)
     elif name in SERIES:
-        render_series(name, lang, compact=compact)
+        render_series(name, lang, compact=compact, aside=aside)
     else:
         st.warning(t("charts.unknown", lang, name=name))

@@ -356,6 +356,18 @@ def present_css() -> str:
 /* The counter keeps one width from "1 / 41" to "41 / 41", so the buttons after it stay under the pointer. */
 .st-key-present-nav strong { display: inline-block; min-width: 4.2em; text-align: center; font-variant-numeric: tabular-nums; }
 .st-key-present-notes p, .st-key-present-notes li { font-size: 1.15rem; }
+/* A slide with a chart or map (pages/present.py): the text, and the chart's notes under it,
+   beside the chart. On a phone the three boxes follow one another: text, chart, notes. */
+@media (min-width: 641px) {
+  .st-key-present-split { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 7fr);
+    grid-template-rows: auto 1fr; column-gap: 3rem; row-gap: 1rem; align-items: start; }
+  .st-key-present-split > :has(.st-key-slide-text) { grid-area: 1 / 1; }
+  .st-key-present-split > :has(.st-key-slide-visual) { grid-area: 1 / 2 / 3 / 3; }
+  .st-key-present-split > :has(.st-key-slide-notes) { grid-area: 2 / 1; }
+}
+/* A chart's key events beside it: one line each where they fit, so the list stays on screen. */
+.st-key-slide-events li { margin-top: 0; margin-bottom: 0; line-height: 1.4; }
+.st-key-slide-events li p { margin: 0; }
 @media (max-width: 640px) {
   .st-key-present-first, .st-key-present-last { display: none; }
   .st-key-present-step h1 { font-size: 1.8rem; }

@@ -115,7 +115,7 @@ class DataError(Exception):
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str = "str"  # str, int, float, year, date, sources, choice, bool
+    kind: str = "str"  # str, int, float, year, date, sources, choice, choices (a ;-list of choices), bool
     required: bool = True
     choices: tuple[str, ...] = ()
 
@@ -131,6 +131,8 @@ class Schema:
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _STATUSES = ("verified", "partly verified")
+# The charts: the generations timeline and the growth series (``series.csv``).
+CHARTS = ("timeline", "trade", "entities", "trains", "turnover", "gdp")
 
 SCHEMAS: dict[str, Schema] = {
     "sources": Schema("sources.csv", (
@@ -162,8 +164,11 @@ SCHEMAS: dict[str, Schema] = {
         Col("kind", "choice", choices=("value", "partial", "threshold")),
         Col("source_ids", "sources"), Col("status", "choice", choices=_STATUSES),
     ), key="id"),
+    # ``charts``: the charts that mark the event (within their years), so a
+    # chart shows only the events that bear on what it counts.
     "events": Schema("events.csv", (
         Col("id"), Col("year", "year"), Col("date", "date"), Col("generation", "int", required=False),
+        Col("charts", "choices", choices=CHARTS),
         Col("source_ids", "sources"), Col("status", "choice", choices=_STATUSES),
     ), key="id"),
     # Places on the maps. A place that only shapes a line (kind "shape") is
@@ -204,7 +209,7 @@ def _convert(value: str, col: Col, path: Path, row: int, source_ids: set[str] | 
             raise DataError(path, "empty value" if col.kind != "sources" else
                             "a figure with no source", row, col.name)
         # Empty text stays "" (not NaN, which is truthy and prints as "nan").
-        return None if col.kind in ("int", "float", "year") else () if col.kind == "sources" else ""
+        return None if col.kind in ("int", "float", "year") else () if col.kind in ("sources", "choices") else ""
     try:
         if col.kind == "int":
             return int(v)
@@ -221,6 +226,12 @@ def _convert(value: str, col: Col, path: Path, row: int, source_ids: set[str] | 
         raise DataError(path, f"“{v}” is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", row, col.name)
     if col.kind == "choice" and v not in col.choices:
         raise DataError(path, f"“{v}” is not one of {', '.join(col.choices)}", row, col.name)
+    if col.kind == "choices":
+        picked = tuple(x.strip() for x in v.split(";") if x.strip())
+        for x in picked:
+            if x not in col.choices:
+                raise DataError(path, f"“{x}” is not one of {', '.join(col.choices)}", row, col.name)
+        return picked
     if col.kind == "sources":
         ids = tuple(s.strip() for s in v.split(";") if s.strip())
         if not ids:

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ROOT, charts, lazy, maps
-from yiwu.chart_view import show_chart, show_table
+from yiwu.chart_view import beside, show_chart, show_table
 from yiwu.content import FACT
 from yiwu.i18n import colon, fmt_number, keep_choice, sentences, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
@@ -201,8 +201,11 @@ def map_years(routes: pd.DataFrame, places: pd.DataFrame) -> list[int]:
     return sorted({*YEARS, *(y for y in opened if YEARS[0] <= y <= YEARS[1])})
 
 
-def world(lang: str, key: str = "world", compact: bool = False) -> None:
-    """The trade-route map with its controls; ``compact`` for a slide (see below)."""
+def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> None:
+    """The trade-route map with its controls; ``compact`` for a slide (see below).
+
+    On a slide the legend and the notes go in ``aside``, beside the map.
+    """
     words = labels(lang)
     routes, places = world_frames(lang)
     view = _view()
@@ -250,6 +253,7 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
             state = None
             show_chart(world_overview_spec(lang, year, tuple(sorted(layers)), height, alt_text), width="stretch",
                        key=f"map_{key}_overview")
+    with drawing, beside(aside):
         _legend(words, layers)
 
     # The select box mirrors a pick on the map and works without one. It waits
@@ -285,7 +289,8 @@ def world(lang: str, key: str = "world", compact: bool = False) -> None:
             elif choice:
                 _card_place(places[places["id"] == choice].iloc[0], words)
 
-    st.caption(sentences(lang, *(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base"))))
+    with beside(aside):
+        st.caption(sentences(lang, *(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base"))))
     with lazy.expander(words["table.title"], key=f"map_{key}_table") as opened:
         if opened:
             table = maps.route_table(routes, words, year=year)
@@ -331,14 +336,15 @@ def markets_spec(lang: str) -> dict:
                                         "description": markets_alt(frame, lang)}).to_dict()
 
 
-def markets(lang: str, compact: bool = False) -> None:  # noqa: ARG001 (one size fits a slide)
+def markets(lang: str, compact: bool = False, aside=None) -> None:  # noqa: ARG001 (one size fits a slide)
     # An Altair chart, not a deck.gl map: six dots need no map engine, and the
     # chapter's timeline has already loaded Vega (see bench/README.md).
     words = labels(lang)
     frame = markets_frame(lang)
     show_chart(markets_spec(lang), width="stretch", key="markets_chart")
-    st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
-    st.caption(cite([s for ids in load_table("generations")["source_ids"] for s in ids], lang))
+    with beside(aside):  # on a slide, beside the map
+        st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
+        st.caption(cite([s for ids in load_table("generations")["source_ids"] for s in ids], lang))
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
         if opened:
             table = pd.DataFrame({
@@ -352,9 +358,9 @@ def markets(lang: str, compact: bool = False) -> None:  # noqa: ARG001 (one size
 MAPS = {"world": world, "markets": markets}
 
 
-def render(name: str, lang: str, compact: bool = False) -> None:
+def render(name: str, lang: str, compact: bool = False, aside=None) -> None:
     draw = MAPS.get(name)
     if draw is None:
         st.info(t("map.coming", lang, name=name))
         return
-    draw(lang, compact=compact)  # a DataError is shown in its block by yiwu.story.render_block
+    draw(lang, compact=compact, aside=aside)  # a DataError is shown in its block by yiwu.story.render_block

@@ -147,16 +147,16 @@ def toc_block(args: tuple[str, ...], lang: str) -> None:
     chapter_links(lang)
 
 
-def chart_block(args: tuple[str, ...], lang: str, compact: bool = False) -> None:
+def chart_block(args: tuple[str, ...], lang: str, compact: bool = False, aside=None) -> None:
     from yiwu import chart_view
 
-    chart_view.render(args[0] if args else "", lang, compact=compact)
+    chart_view.render(args[0] if args else "", lang, compact=compact, aside=aside)
 
 
-def map_block(args: tuple[str, ...], lang: str, compact: bool = False) -> None:
+def map_block(args: tuple[str, ...], lang: str, compact: bool = False, aside=None) -> None:
     from yiwu import map_view
 
-    map_view.render(args[0] if args else "world", lang, compact=compact)
+    map_view.render(args[0] if args else "world", lang, compact=compact, aside=aside)
 
 
 BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
@@ -170,13 +170,17 @@ BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
 }
 
 
-def render_block(block: Block, lang: str, compact: bool = False) -> None:
-    """One block of a chapter; ``compact`` lays a map or chart out for a slide."""
+def render_block(block: Block, lang: str, compact: bool = False, aside=None) -> None:
+    """One block of a chapter; ``compact`` lays a map or chart out for a slide.
+
+    ``aside``: on a slide, the column beside the chart or map, where its notes
+    (legend, key events, sources, text alternative) go.
+    """
     try:
         if block.kind == "md":
             st.markdown(fill_facts(block.text, lang))
         elif block.kind in ("map", "chart"):
-            BLOCKS[block.kind](block.args, lang, compact=compact)
+            BLOCKS[block.kind](block.args, lang, compact=compact, aside=aside)
         else:
             BLOCKS[block.kind](block.args, lang)
     except DataError as err:

@@ -257,6 +257,39 @@ def test_every_chart_slide_shows_its_plot_axes_and_legends_on_a_projector(browse
             assert not cut, f"step {n}: picker options cut off: {cut}"
 
 
+VISUAL_SLIDES = [(s.number, f"{s.visual.kind} {s.visual.args[0]}") for s in steps_for("en")
+                 if s.visual is not None and s.visual.kind in ("chart", "map")]
+DRAWING = '[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]'
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(browser_page, app_url, shots, lang):
+    """The legend, key events and sources of a slide's chart or map: on a projector under the
+    slide's text, beside the drawing, starting on screen; on a phone after the drawing."""
+    page = browser_page
+    assert len(VISUAL_SLIDES) >= 6
+    for width, height in ((1280, 720), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for n, name in VISUAL_SLIDES:
+            open_page(page, app_url, "present", lang, step=n)
+            page.wait_for_timeout(500)  # charts settle
+            notes = page.locator(".st-key-slide-notes").bounding_box()
+            drawing = page.locator(DRAWING).first.bounding_box()
+            text = page.locator(".st-key-present-lines").bounding_box()
+            assert notes and drawing and notes["height"] > 20, f"step {n} ({name}): no notes beside the {name}"
+            if width > 640:
+                page.screenshot(path=str(shots / f"present-{lang}-notes-{n}-{width}.png"))
+                assert notes["x"] + notes["width"] <= drawing["x"], f"step {n} ({name}): notes not beside it"
+                assert notes["y"] >= text["y"] + text["height"], f"step {n} ({name}): notes not under the text"
+                assert notes["y"] + 40 <= height, f"step {n} ({name}): the notes start below the screen"
+                events = page.locator(".st-key-slide-events li")
+                if events.count():  # the first key events are on screen beside the chart
+                    first = events.first.bounding_box()
+                    assert first["y"] + first["height"] <= height, f"step {n} ({name}): key events off screen"
+            else:
+                assert notes["y"] >= drawing["y"] + drawing["height"], f"step {n} ({name}): notes before the {name}"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_step_fits_a_phone(phone_page, app_url, shots, lang):
     page = phone_page
