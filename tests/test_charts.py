@@ -502,3 +502,19 @@ def test_the_chart_caption_explains_only_the_marks_it_draws(name, lang):
     for kind in ("partial", "threshold"):
         assert (strings[f"alt_{kind}"] in view.described) == (kind in kinds), \
             f"{name}: caption and chart disagree about {kind} values"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_partly_verified_value_shows_its_caveat_under_the_chart(lang):
+    """The facts' rule: a value that is not fully verified is shown with its caveat, in sight."""
+    rows, notes = read_table("series"), read_words("series", lang)["notes"]
+    shown = 0
+    for name in chart_view.SERIES:
+        described = chart_view.build_series(name, lang).described
+        for r in rows[rows["series"] == name].itertuples():
+            if r.status != "verified" and notes.get(r.id):
+                assert notes[r.id] in described, (name, r.id)
+                shown += 1
+            elif notes.get(r.id):
+                assert notes[r.id] not in described, (name, r.id)  # only the caveats, not every note
+    assert shown >= 3  # the 2002 turnover and GDP reposts, the 2024 GDP jump

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ASSETS, DATA, charts, lazy, markdown
-from yiwu.i18n import keep_choice, t
+from yiwu.i18n import dash, keep_choice, t
 from yiwu.loaders import CHARTS, DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
@@ -133,6 +133,7 @@ def series_frame(name: str, lang: str) -> pd.DataFrame:
         "kind_label": [s[f"kind.{k}"] for k in rows["kind"]],
         "period_label": [charts.period_label(p, labels) for p in rows["period"]],
         "value_label": [value_label(v, u, k) for v, u, k in zip(shown, rows["unit"], rows["kind"], strict=True)],
+        "status": rows["status"].astype(str),
         "status_label": [s["status." + st_.replace(" ", "_")] for st_ in rows["status"]],
         "source": [_names(ids, lang) for ids in rows["source_ids"]],
         "source_ids": rows["source_ids"],
@@ -216,6 +217,11 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     sentences += [s[f"alt_{k}"] for k in ("partial", "threshold") if k in kinds]
     if (charts.line_segments(frame, "", "gap")["gap"] == "gap").any():
         sentences.append(s["alt_gap"])
+    # A value that is only partly verified is shown with its caveat in sight, not only in its tooltip.
+    caveats = [f"{r.period_label}{dash(lang)}{r.note}" for r in frame.itertuples()
+               if r.status != "verified" and r.note]
+    if caveats:
+        sentences.append(s["alt_caveats"].format(items=("" if lang == "zh" else " ").join(caveats)))
     sep = "" if lang == "zh" else " "
     described = sep.join(sentences)  # what the chart shows; the takeaway is already on screen
     alt_text = sep.join(sentences + [words["takeaway"]])
