@@ -146,4 +146,5 @@ with st.container(horizontal=True, gap="medium", key="present-footer"):
     if step.chapter_id:
         link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon=":material/menu_book:")
     link("home", lang, label=t("present.exit", lang), icon=":material/home:")
-st.caption(t("present.keys", lang))
+with st.container(key="present-keys"):  # a phone has no arrow keys: hidden there (present_css)
+    st.caption(t("present.keys", lang))

@@ -369,7 +369,7 @@ def present_css() -> str:
 .st-key-slide-events li { margin-top: 0; margin-bottom: 0; line-height: 1.4; }
 .st-key-slide-events li p { margin: 0; }
 @media (max-width: 640px) {
-  .st-key-present-first, .st-key-present-last { display: none; }
+  .st-key-present-first, .st-key-present-last, .st-key-present-keys { display: none; }
   .st-key-present-step h1 { font-size: 1.8rem; }
   .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
 }

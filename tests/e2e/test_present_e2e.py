@@ -300,6 +300,7 @@ def test_a_step_fits_a_phone(phone_page, app_url, shots, lang):
     assert overflow <= 1, f"the step is {overflow}px wider than the phone"
     assert page.locator(".st-key-present-next button").is_visible()
     assert page.locator(".st-key-present-next button").bounding_box()["y"] < 844
+    assert not page.get_by_text(read_strings(lang)["present.keys"]).is_visible(), "a keyboard hint on a phone"
 
 
 def test_a_shared_link_is_routed_even_on_a_fresh_server(browser):
