@@ -137,12 +137,21 @@ def test_good_chapter_fixture_parses():
     ("## A {#a}\n\n{{ chart: trade }}\n", 7, "lead paragraph"),
     ("## A {#a}\n\nText.\n\n{{ video: x }}\n", 11, "unknown block"),
     ("## A {#a}\n\nText with {{fact:nope}}.\n", 9, "unknown fact"),
+    ("## A {#a}\n\nText.\n\n{{ cited: seed-cyd, nowhere }}\n", 11, "unknown source id “nowhere”"),
+    ("## A {#a}\n\nText.\n\n{{ cited: }}\n", 11, "at least one source"),
 ])
 def test_malformed_chapters_name_the_line(tmp_path, body, line, words):
     path = write(tmp_path, '+++\ntitle = "T"\nnav = "T"\nsummary = "S"\n+++\n\n' + body, "01-x.md")
     with pytest.raises(DataError) as info:
         read_chapter("x", "en", path, {"products"})
     assert info.value.row == line and words in info.value.message
+
+
+def test_a_section_names_the_sources_of_its_claims(tmp_path):
+    body = "## A {#a}\n\nXinhua says so.\n\n{{ cited: seed-xinhua, seed-cyd }}\n\n## B {#b}\n\nMore.\n"
+    path = write(tmp_path, '+++\ntitle = "T"\nnav = "T"\nsummary = "S"\n+++\n\n' + body, "01-x.md")
+    chapter = read_chapter("x", "en", path, {"products"})
+    assert chapter.sections[0].cited == ("seed-xinhua", "seed-cyd") and chapter.sections[1].cited == ()
 
 
 def test_missing_front_matter_key(tmp_path):

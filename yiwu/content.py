@@ -3,7 +3,9 @@
 A chapter file (see ``data/story/README.md``) is TOML front matter, then
 sections that start with ``## Headline {#id}``. Inside a section, a paragraph
 that is only ``{{ kind: arg }}`` is a block (a chart, a map, cards); the rest is
-Markdown. ``{{fact:id}}`` inside text stands for a figure from ``facts.csv``.
+Markdown. ``{{fact:id}}`` inside text stands for a figure from ``facts.csv``;
+``{{ cited: id, … }}`` names the sources of a section's claims and quotes,
+which join its source line.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 
 from yiwu.loaders import DataError
 
-BLOCK_KINDS = ("figures", "generations", "chart", "map", "glossary", "sources", "toc")
+BLOCK_KINDS = ("figures", "generations", "chart", "map", "glossary", "sources", "toc", "cited")
+CITED = re.compile(r"^\{\{\s*cited\s*:(?P<ids>[^}]*)\}\}\s*$")
 _HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*\{#(?P<id>[a-z0-9][a-z0-9-]*)\}\s*$")
 _DIRECTIVE = re.compile(r"^\{\{\s*(?P<kind>[a-z]+)\s*(?::\s*(?P<arg>[^}]*?))?\s*\}\}$")
 FACT = re.compile(r"\{\{\s*fact\s*:\s*(?P<id>[a-z0-9_]+)\s*\}\}")
@@ -42,6 +45,11 @@ class Section:
         found += [m["id"] for m in FACT.finditer(self.title)]
         return tuple(dict.fromkeys(found))
 
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Ids of the sources the section names for its claims and quotes (``{{ cited: … }}``)."""
+        return tuple(dict.fromkeys(i for b in self.blocks if b.kind == "cited" for i in b.args))
+
 
 @dataclass(frozen=True)
 class Chapter:
@@ -65,7 +73,7 @@ class Chapter:
     @property
     def minutes(self) -> int:
         """Estimated reading time, at 200 words a minute, charts included."""
-        blocks = sum(1 for s in self.sections for b in s.blocks if b.kind != "md")
+        blocks = sum(1 for s in self.sections for b in s.blocks if b.kind not in ("md", "cited"))
         return max(1, round(self.words / 200 + blocks * 0.5))
 
     def structure(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -95,6 +103,8 @@ def _blocks(lines: list[tuple[int, str]], path: Path) -> list[Block]:
             if m["kind"] not in BLOCK_KINDS:
                 raise DataError(path, f"unknown block “{m['kind']}” (known: {', '.join(BLOCK_KINDS)})", lineno)
             args = tuple(a.strip() for a in (m["arg"] or "").split(",") if a.strip())
+            if m["kind"] == "cited" and not args:
+                raise DataError(path, "“cited” needs at least one source id", lineno)
             blocks.append(Block(m["kind"], args=args))
         elif blocks and blocks[-1].kind == "md":
             blocks[-1] = Block("md", blocks[-1].text + "\n\n" + para)

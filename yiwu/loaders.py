@@ -409,13 +409,21 @@ def chapter_path(chapter_id: str, lang: str, base: Path | None = None) -> Path:
     return (Path(base) if base else DATA / "story") / lang / f"{order:02d}-{chapter_id}.md"
 
 
-def read_chapter(chapter_id: str, lang: str, path: Path | None = None, fact_ids: set[str] | None = None):
+def read_chapter(chapter_id: str, lang: str, path: Path | None = None, fact_ids: set[str] | None = None,
+                 source_ids: set[str] | None = None):
     """One chapter in one language, parsed and checked (see ``yiwu.content``)."""
-    from yiwu.content import FACT, parse_chapter
+    from yiwu.content import CITED, FACT, parse_chapter
 
     path = Path(path) if path else chapter_path(chapter_id, lang)
     text = read_text(path)
     chapter = parse_chapter(text, chapter_id, lang, path)
+    if source_ids is None:
+        source_ids = set(read_table("sources")["id"])
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        m = CITED.match(line.strip())
+        for sid in (x.strip() for x in (m["ids"].split(",") if m else ()) if x.strip()):
+            if source_ids and sid not in source_ids:  # (a broken sources table says so itself)
+                raise DataError(path, f"unknown source id “{sid}” (see data/sources.csv)", lineno)
     if fact_ids is None:
         fact_ids = set(read_table("facts")["id"])
     if not fact_ids:  # the facts table itself is broken: its blocks say so
@@ -429,9 +437,13 @@ def read_chapter(chapter_id: str, lang: str, path: Path | None = None, fact_ids:
 
 @shared
 def load_chapter(chapter_id: str, lang: str):
+    # A broken facts or sources table breaks the figures, not the whole story.
     try:
         fact_ids = set(load_table("facts")["id"])
     except DataError:
-        # A broken facts table breaks the figures, not the whole story.
         fact_ids = set()
-    return read_chapter(chapter_id, lang, fact_ids=fact_ids)
+    try:
+        source_ids = set(load_table("sources")["id"])
+    except DataError:
+        source_ids = set()
+    return read_chapter(chapter_id, lang, fact_ids=fact_ids, source_ids=source_ids)

@@ -167,6 +167,7 @@ BLOCKS: dict[str, Callable[[tuple[str, ...], str], None]] = {
     "toc": toc_block,
     "chart": chart_block,
     "map": map_block,
+    "cited": lambda args, lang: None,  # drawn in the section's source line (render_section)
 }
 
 
@@ -195,9 +196,10 @@ def render_section(section: Section, lang: str, explained: set[str]) -> None:
     st.header(title, anchor=section.id, divider="gray")
     for block in section.blocks:
         render_block(block, lang)
-    if section.facts:
+    # One source line: the sources of the section's figures, then those of its claims and quotes.
+    if section.facts or section.cited:
         try:
-            st.caption(cite(fact_sources(section.facts), lang))
+            st.caption(cite([*fact_sources(section.facts), *section.cited], lang))
         except DataError as err:
             show_data_error(err, lang)
     classroom.after_section(section, lang, explained)
