@@ -253,3 +253,21 @@ def test_english_quotes_are_curly():
             straight += [f"{path.name}: {q}" for q in re.findall(r'\\"[^"\n]{1,80}\\"', text)]
             straight += [f"{path.name}: {q}" for q in re.findall(r"(?<![A-Za-z])'[A-Z][^'\n]{1,60}'(?![A-Za-z])", text)]
     assert not straight, straight
+
+
+# Outlets a chapter names in its prose, by language.
+OUTLETS = {
+    "en": re.compile(r"Xinhua|China Youth Daily|China Daily|Huanqiu|gazette|CGTN|Wikipedia|Beijing News"),
+    "zh": re.compile(r"新华社|中国青年报|中国日报|环球网|通志|CGTN|维基百科|新京报"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("cid", [c for c in CHAPTERS if c != "sources"])
+def test_a_section_that_names_an_outlet_has_a_source_line(cid, lang):
+    """A teacher looks under a quoted or dated claim for its source, figure or not."""
+    for s in chapter(cid, lang).sections:
+        prose = " ".join(b.text for b in s.blocks if b.kind == "md")
+        if OUTLETS[lang].search(prose):
+            assert s.facts or s.cited, f"{cid} §{s.id} ({lang}) names an outlet but lists no source"
+
