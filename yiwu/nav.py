@@ -47,10 +47,12 @@ _CLOSE_STALE_DIALOG = """<script>
   const frame = window.frameElement;
   if (frame) { frame.tabIndex = -1; frame.setAttribute("aria-hidden", "true"); }
   const doc = window.parent.document;
+  // Its title in English, or in the page's language once relabel.js has been.
+  const titles = ["Page not found", (window.parent.__yiwuLabels || {})["Page not found"]].filter(Boolean);
   let tries = 0;
   const timer = setInterval(function () {
     const dialog = Array.from(doc.querySelectorAll('[role="dialog"]'))
-      .find(function (d) { return d.innerText.indexOf("Page not found") !== -1; });
+      .find(function (d) { return titles.some(function (t) { return d.innerText.indexOf(t) !== -1; }); });
     if (dialog) {
       // Its one button closes it ("Close", or "关闭" once relabel.js has been).
       const close = dialog.querySelector("button");

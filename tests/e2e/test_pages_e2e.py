@@ -7,13 +7,15 @@ import pytest
 from pypdf import PdfReader
 
 from tests.e2e.conftest import _watched_page, open_page, start_server, stop_server, wait_for_app
-from yiwu.loaders import read_chapter, read_table
+from yiwu.i18n import streamlit_labels
+from yiwu.loaders import read_chapter, read_strings, read_table
 from yiwu.quiz import read_quiz
 
 CHAPTERS = read_table("chapters").sort_values("order")
 PAGES = [("", "home")] + [(r.url_path, r.id) for r in CHAPTERS.itertuples()] + [
     ("numbers", "numbers"), ("present", "present")]
 HAN = re.compile(r"[\u4e00-\u9fff]")
+STREAMLIT_ZH = streamlit_labels("zh")  # Streamlit's English words -> the Chinese page's
 
 
 def main_text(page) -> str:
@@ -98,7 +100,8 @@ def test_a_chapter_link_is_usable_on_a_fresh_server(browser, lang):
         page.goto(f"{url}/world?lang={lang}")
         wait_for_app(page)
         page.wait_for_timeout(1500)
-        assert page.get_by_text("Page not found").count() == 0
+        for title in ("Page not found", STREAMLIT_ZH["Page not found"]):  # closed, in either language
+            assert page.get_by_text(title).count() == 0
         assert read_chapter("world", lang).title in main_text(page)
         page.get_by_role("link", name={"en": "中文", "zh": "English"}[lang], exact=True).click(timeout=5000)
         wait_for_app(page)
@@ -107,6 +110,26 @@ def test_a_chapter_link_is_usable_on_a_fresh_server(browser, lang):
         context.close()
     finally:
         stop_server(proc)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_mistyped_address_is_explained_in_the_pages_language(browser_page, app_url, lang):
+    """Streamlit opens the home page and says the page does not exist: in Chinese on a Chinese page."""
+    page = browser_page
+    page.goto(f"{app_url}/wrld?lang={lang}")
+    wait_for_app(page)
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=10_000)
+    english = ("Page not found", "The page that you have requested does not seem to exist. Running the app's main page.")
+    expected = english if lang == "en" else tuple(STREAMLIT_ZH[e] for e in english)
+    page.wait_for_function("t => document.querySelector('[role=dialog]').innerText.includes(t)", arg=expected[0])
+    text = dialog.inner_text()
+    assert all(e in text for e in expected), text
+    if lang == "zh":
+        assert not re.search(r"[A-Za-z]{3,}", text), f"English left in the dialog: {text}"
+    dialog.get_by_role("button").first.click()  # its one button closes it, on the home page
+    assert page.get_by_role("dialog").count() == 0
+    assert read_strings(lang)["app.title"] in main_text(page)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
