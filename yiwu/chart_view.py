@@ -376,7 +376,6 @@ def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, as
         else:
             with st.container(key="slide-events"):  # set tighter on a slide (present_css)
                 _events_list(events, lang)
-        if aside is not None:
             st.caption(cite(source_ids, lang))
         st.caption(described)
 
