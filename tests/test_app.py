@@ -160,3 +160,18 @@ def test_sources_chapter_lists_every_source_by_grade(lang):
         assert getattr(r, f"title_{lang}") in listed, r.id
         if r.url:
             assert f"]({r.url})" in listed, r.id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_sections_source_line_sits_where_its_writer_put_it(lang):
+    """The six-markets section cites its outlets before the six cards, not 2,000 px below them."""
+    from yiwu.sources import cite
+
+    at = run_chapter("generations", lang)
+    section = next(s for s in read_chapter("generations", lang).sections if s.id == "six-markets")
+    line = cite(section.cited, lang)
+    order = [("caption", e.value) if e.type == "caption" else ("subheader", e.value)
+             for e in at.main if e.type in ("caption", "subheader")]
+    at_line = order.index(("caption", line))
+    first_card = next(i for i, (kind, _) in enumerate(order) if kind == "subheader")
+    assert at_line < first_card, "the section's source line comes after the generation cards"

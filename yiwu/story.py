@@ -194,14 +194,23 @@ def render_section(section: Section, lang: str, explained: set[str]) -> None:
     except DataError:
         title = FACT.sub("…", section.title)
     st.header(title, anchor=section.id, divider="gray")
-    for block in section.blocks:
-        render_block(block, lang)
-    # One source line: the sources of the section's figures, then those of its claims and quotes.
-    if section.facts or section.cited:
+    def source_line() -> None:
+        # One line: the sources of the section's figures, then those of its claims and quotes.
         try:
             st.caption(cite([*fact_sources(section.facts), *section.cited], lang))
         except DataError as err:
             show_data_error(err, lang)
+
+    drawn = False
+    for block in section.blocks:
+        if block.kind == "cited":  # the line goes where the writer put it, next to what it covers
+            if not drawn:
+                source_line()
+                drawn = True
+        else:
+            render_block(block, lang)
+    if section.facts and not drawn:
+        source_line()
     classroom.after_section(section, lang, explained)
 
 
