@@ -96,6 +96,7 @@ class SeriesView:
     takeaway: str
     alt: str  # the accessible name: what the chart shows and its takeaway
     described: str  # the visible text alternative under the chart (without the takeaway)
+    caveats: str  # the partly verified values and why, as one line of Markdown ("" if none)
     source_ids: list[str]
     log_offered: bool
     log: bool
@@ -217,14 +218,13 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     sentences += [s[f"alt_{k}"] for k in ("partial", "threshold") if k in kinds]
     if (charts.line_segments(frame, "", "gap")["gap"] == "gap").any():
         sentences.append(s["alt_gap"])
-    # A value that is only partly verified is shown with its caveat in sight, not only in its tooltip.
-    caveats = [f"{r.period_label}{dash(lang)}{r.note}" for r in frame.itertuples()
-               if r.status != "verified" and r.note]
-    if caveats:
-        sentences.append(s["alt_caveats"].format(items=("" if lang == "zh" else " ").join(caveats)))
     sep = "" if lang == "zh" else " "
     described = sep.join(sentences)  # what the chart shows; the takeaway is already on screen
-    alt_text = sep.join(sentences + [words["takeaway"]])
+    # A value that is only partly verified is shown with its caveat in sight, on a line of its
+    # own under the chart, not only in its tooltip.
+    items = [f"{r.period_label}{dash(lang)}{r.note}" for r in frame.itertuples() if r.status != "verified" and r.note]
+    caveats = s["caveats"].format(items=sep.join(items)) if items else ""
+    alt_text = sep.join(sentences + [words["takeaway"]] + ([caveats.replace("**", "")] if caveats else []))
     labels["description"] = alt_text
     if height:  # a slide: a shorter plot, and two columns of legend entries where they fit
         labels |= {"height": height, "fit_legends": True}
@@ -232,7 +232,7 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))
     return SeriesView(name=name, chart=chart, frame=frame, table=series_table(frame, lang), events=events,
                       title=words["title"], takeaway=words["takeaway"], alt=alt_text, described=described,
-                      source_ids=source_ids,
+                      caveats=caveats, source_ids=source_ids,
                       log_offered=offered, log=log)
 
 
@@ -363,21 +363,23 @@ def beside(aside):
     return aside if aside is not None else contextlib.nullcontext()
 
 
-def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, aside) -> None:
-    """Under a chart: its sources, key events and text alternative.
+def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, aside, caveats: str = "") -> None:
+    """Under a chart: its sources, key events, text alternative and caveats.
 
-    On a slide they go in ``aside``, beside the chart, events first: the class
-    reads them off the chart, and the chart with its notes fits a projector.
+    On a slide the events, text alternative and caveats go in ``aside``,
+    beside the chart, where the class reads them off it; the sources stay
+    under the chart (a long list would push the notes off a projector).
     """
+    st.caption(cite(source_ids, lang))
     with beside(aside):
         if aside is None:
-            st.caption(cite(source_ids, lang))
             _events_list(events, lang)
         else:
             with st.container(key="slide-events"):  # set tighter on a slide (present_css)
                 _events_list(events, lang)
-            st.caption(cite(source_ids, lang))
         st.caption(described)
+        if caveats:
+            st.caption(caveats)
 
 
 def _scale_picker(name: str, lang: str, key: str, default_log: bool) -> bool:
@@ -406,7 +408,7 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     # The chart's own ``description`` is its accessible name (Streamlit warns if alt= repeats it).
     show_chart(series_spec(name, lang, view.log, COMPACT_HEIGHT if compact else None), width="stretch",
                key=f"{key_prefix}_chart_{name}")
-    _chart_notes(view.source_ids, view.events, view.described, lang, aside)
+    _chart_notes(view.source_ids, view.events, view.described, lang, aside, view.caveats)
     s = _strings(lang)
     if explorer:
         st.header(s["numbers.table"], anchor=False)

@@ -28,7 +28,7 @@ from yiwu.sources import cite, source_name
 
 YEARS = (1982, 2025)
 HEIGHT = {name: view["height"] for name, view in maps.VIEWS.items()}
-COMPACT_HEIGHT = 400  # the map on a slide
+COMPACT_HEIGHT = 340  # the map on a slide: with its year buttons on a 1280 × 720 screen
 _PHONE = re.compile(r"Mobi|Android|iPhone|iPod", re.IGNORECASE)
 
 
@@ -204,7 +204,7 @@ def map_years(routes: pd.DataFrame, places: pd.DataFrame) -> list[int]:
 def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> None:
     """The trade-route map with its controls; ``compact`` for a slide (see below).
 
-    On a slide the legend and the notes go in ``aside``, beside the map.
+    On a slide the legend goes in ``aside``, beside the map.
     """
     words = labels(lang)
     routes, places = world_frames(lang)
@@ -289,8 +289,7 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
             elif choice:
                 _card_place(places[places["id"] == choice].iloc[0], words)
 
-    with beside(aside):
-        st.caption(sentences(lang, *(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base"))))
+    st.caption(sentences(lang, *(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base"))))
     with lazy.expander(words["table.title"], key=f"map_{key}_table") as opened:
         if opened:
             table = maps.route_table(routes, words, year=year)
@@ -344,7 +343,7 @@ def markets(lang: str, compact: bool = False, aside=None) -> None:  # noqa: ARG0
     show_chart(markets_spec(lang), width="stretch", key="markets_chart")
     with beside(aside):  # on a slide, beside the map
         st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
-        st.caption(cite([s for ids in load_table("generations")["source_ids"] for s in ids], lang))
+    st.caption(cite([s for ids in load_table("generations")["source_ids"] for s in ids], lang))
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
         if opened:
             table = pd.DataFrame({
