@@ -378,16 +378,23 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
         y=alt.value(_BAND_TOP), y2=alt.value(_BAND_BOTTOM),
         color=alt.Color("fill:N", scale=None),
         tooltip=tooltip).add_params(pick)
-    # A band too narrow for its number (the newest, on a phone) shows none;
-    # its tooltip, the legend and the cards below still name it.
-    fits = alt.expr("scale('x', datum.end) - scale('x', datum.start) < 14 ? 0 : 1")
+    # A number goes inside its band where the band is wide enough for it.
+    # The newest band is one year wide, too narrow on a slide or a phone, so
+    # its number then stands just right of it, on the page (the page's text
+    # colour, in either theme). Vega's fit leaves room for it at the chart's
+    # right edge; only the last band has such a mark, as only it can need one.
+    fits = "scale('x', datum.end) - scale('x', datum.start) >= 14"
+    middle = alt.value((_BAND_TOP + _BAND_BOTTOM) / 2)
     numbers = base.mark_text(fontSize=16, fontWeight="bold", baseline="middle", cursor="pointer",
-                             opacity=fits).encode(
-        x="mid:Q", y=alt.value((_BAND_TOP + _BAND_BOTTOM) / 2), text="number:N",
-        color=alt.Color("ink:N", scale=None),
-        tooltip=tooltip)
-    layers = [bands, numbers] + _event_layers(events, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
-                                                  lane_step=24)
+                             opacity=alt.expr(f"{fits} ? 1 : 0")).encode(
+        x="mid:Q", y=middle, text="number:N", color=alt.Color("ink:N", scale=None), tooltip=tooltip)
+    last = int(g["generation"].max())
+    beside = base.transform_filter(alt.datum.generation == last).mark_text(
+        fontSize=16, fontWeight="bold", baseline="middle", align="left", dx=3, cursor="pointer",
+        color="currentColor", opacity=alt.expr(f"{fits} ? 0 : 1")).encode(
+        x="end:Q", y=middle, text="number:N", tooltip=tooltip)
+    layers = [bands, numbers, beside] + _event_layers(events, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
+                                                          lane_step=24)
     return alt.layer(*layers).properties(
         title=alt.Title(labels["title"], aria=False), width="container", height=TIMELINE_HEIGHT,
         description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))

@@ -365,6 +365,12 @@ def present_css() -> str:
   .st-key-present-split > :has(.st-key-slide-visual) { grid-area: 1 / 2 / 3 / 3; }
   .st-key-present-split > :has(.st-key-slide-notes) { grid-area: 2 / 1; }
 }
+/* On a short wide screen (a 1280x720 or 1024x768 projector) the lead beside a chart is a little
+   smaller, so the chart's key events under it stay on screen in English too. */
+@media (min-width: 641px) and (max-height: 860px) {
+  .st-key-present-split .st-key-present-lines p { font-size: 1.4rem; line-height: 1.4; }
+  .st-key-slide-events li, .st-key-slide-events li p { font-size: 0.95rem; }
+}
 /* A chart's key events beside it: one line each where they fit, so the list stays on screen. */
 .st-key-slide-events li { margin-top: 0; margin-bottom: 0; line-height: 1.4; }
 .st-key-slide-events li p { margin: 0; }

@@ -20,6 +20,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from yiwu.loaders import read_chapter, read_strings, read_table
+from yiwu.present import build_steps
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # A data table: a Markdown table (yiwu.chart_view.show_table).
@@ -37,6 +40,12 @@ CHROMIUM_ARGS = [
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
 ]
+
+
+def steps_for(lang: str):
+    """The presentation's steps in ``lang``, as the page builds them."""
+    chapters = read_table("chapters").sort_values("order")["id"]
+    return build_steps([read_chapter(c, lang) for c in chapters], read_strings(lang)["app.title"])
 
 
 def _require_browser() -> None:

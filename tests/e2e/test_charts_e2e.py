@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bench.run import RENDERED
-from tests.e2e.conftest import TABLE, open_page, wait_for_app
+from tests.e2e.conftest import TABLE, open_page, steps_for, wait_for_app
 from yiwu import chart_view, map_view
 from yiwu.loaders import read_strings
 
@@ -159,6 +159,42 @@ def test_charts_fit_a_phone(phone_page, app_url, path):
     assert overflow <= 1, f"{path}: {overflow}px of sideways scrolling on a 390px phone"
     for chart in phone_page.locator(CHART).all():
         assert chart.bounding_box()["width"] <= 390
+
+
+# The numbers a reader sees level with the timeline's bands (not the event badges above them):
+# the text of each drawn, visible text mark whose middle is at the bands' height, and its box.
+BAND_NUMBERS = """(chart) => {
+  const svg = chart.querySelector('svg');
+  const bands = Array.from(svg.querySelectorAll('.mark-rect path')).map((b) => b.getBoundingClientRect());
+  const top = Math.min(...bands.map((b) => b.top)), bottom = Math.max(...bands.map((b) => b.bottom));
+  const frame = chart.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll('.mark-text text')).filter((t) => {
+    const r = t.getBoundingClientRect(), middle = (r.top + r.bottom) / 2;
+    return getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0'
+      && middle > top && middle < bottom && r.width > 0;
+  }).map((t) => { const r = t.getBoundingClientRect();
+    return [t.textContent, r.left >= frame.left - 1 && r.right <= frame.right + 1]; });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("where", ["phone", "slide"])
+def test_every_generation_on_the_timeline_shows_its_number(request, app_url, where, lang):
+    """Each of the six bands is numbered where a reader can see it, the newest, one year wide, too:
+    inside its band where it fits, else just beside it, never cut off at the chart's edge."""
+    if where == "phone":
+        page = request.getfixturevalue("phone_page")
+        open_page(page, app_url, "generations", lang)
+    else:
+        page = request.getfixturevalue("browser_page")
+        page.set_viewport_size({"width": 1280, "height": 720})
+        step = next(s.number for s in steps_for(lang) if s.visual is not None and s.visual.args == ("timeline",))
+        open_page(page, app_url, "present", lang, step=step)
+    wait_for_charts(page)
+    numbers = page.locator(CHART).first.evaluate(BAND_NUMBERS)
+    generations = [str(n) for n in sorted(chart_view.generations_frame(lang)["generation"])]
+    assert sorted(text for text, _ in numbers) == generations, f"{where}: numbers by the bands: {numbers}"
+    assert all(inside for _, inside in numbers), f"{where}: a band's number is cut at the chart's edge: {numbers}"
 
 
 # Boxes of the markets chart's years, dots and points along its dashed line, in page pixels.
