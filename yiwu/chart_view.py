@@ -503,8 +503,11 @@ def render_timeline(lang: str, aside=None) -> None:
         show_chart(timeline_spec(lang, choice if choice in options else None), width="stretch",
                    key="timeline_chart", on_select=picked_on_chart, selection_mode="pick")
     if choice in options:
+        # On a slide the card opens beside the chart, under the slide's text,
+        # where a projector shows it; under the chart it would open below the screen.
         g = gens[gens["generation"] == choice].iloc[0]
-        generation_card(g, words, lang, anchor=False)
+        with beside(aside):
+            generation_card(g, words, lang, anchor=False)
     else:
         st.caption(s["timeline.hint"])
     _chart_notes(view.source_ids, view.events, view.alt, lang, aside)

@@ -96,6 +96,25 @@ def test_the_arrow_keys_still_move_after_a_click_on_a_slides_picker(browser_page
     assert url_params(page)["step"] == str(n)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_generation_picked_on_a_slide_opens_its_card_on_a_projector(browser_page, app_url, shots, lang):
+    """A teacher clicks a generation on the timeline slide: its card opens on screen, beside the
+    chart under the slide's text, with its name and its facts (when, where, stalls); under the chart
+    it opened below a 1280x720 screen."""
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, app_url, "present", lang, step=step_index(lang, "six-markets"))
+    buttons = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button[role="radio"]')
+    buttons.nth(2).click()
+    page.wait_for_selector(".st-key-slide-notes h3", timeout=15_000)
+    wait_for_app(page)
+    page.screenshot(path=str(shots / f"present-{lang}-card-1280x720.png"))
+    heading = page.locator(".st-key-slide-notes h3").first
+    assert re.match(r"^3\. 1986", heading.inner_text()), heading.inner_text()
+    facts = heading.locator("xpath=following::p[1]").bounding_box()  # when, where, stalls, area
+    assert facts["y"] + facts["height"] <= 720, f"the card's facts are below the screen: {facts}"
+
+
 def test_reloading_keeps_the_step_and_the_language(browser_page, app_url):
     page, steps = browser_page, steps_for("zh")
     open_page(page, app_url, "present", "zh", step=7)
