@@ -368,6 +368,10 @@ def test_world_view_renders_map_controls_and_text_alternative(lang):
     assert at.selectbox[0].value is None and len(tables_shown(at)) == 1
     captions = " ".join(c.value for c in at.caption)
     assert map_view.labels(lang)["notes.hidden"] in captions
+    # Under the map, where its sources are: the two boxes, named by their real titles.
+    words = map_view.labels(lang)
+    assert words["notes.sources"] in captions
+    assert words["details"] in words["notes.sources"] and words["table.title"] in words["notes.sources"]
     # The second button brings the interactive map, with the same text alternative.
     buttons = view_buttons(at)
     assert buttons.value == "still" and buttons.format_func("interactive") == map_view.labels(lang)["interactive"]

@@ -289,7 +289,7 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
             elif choice:
                 _card_place(places[places["id"] == choice].iloc[0], words)
 
-    st.caption(sentences(lang, *(words[f"notes.{k}"] for k in ("illustrative", "hidden", "stories", "base"))))
+    st.caption(sentences(lang, *(words[f"notes.{k}"] for k in ("sources", "illustrative", "hidden", "stories", "base"))))
     with lazy.expander(words["table.title"], key=f"map_{key}_table") as opened:
         if opened:
             table = maps.route_table(routes, words, year=year)
