@@ -131,6 +131,12 @@ def test_periods_read_naturally_in_each_language(code, lang, expected):
     assert charts.period_label(code, chart_view.base_labels(lang)) == expected
 
 
+@pytest.mark.parametrize("code, lang, expected", [
+    ("2017-01/11", "en", "Jan–Nov"), ("2021-01/06", "zh", "1–6月"), ("2015-12", "en", "Dec 2015")])
+def test_a_part_years_months_read_on_their_own(code, lang, expected):
+    assert charts.span_label(code, chart_view.base_labels(lang)) == expected
+
+
 def test_nearby_events_get_different_rows_of_badges():
     lanes = charts.event_lanes([2011, 2013, 2014, 2024, 2025])
     assert lanes[0] != lanes[1] and lanes[3] != lanes[4]
@@ -181,6 +187,30 @@ def test_growth_chart_speaks_the_readers_language(name, lang):
             assert p[field], f"{name}: a point has no {field}"
             if lang == "en":
                 assert not HAN.search(p[field]), f"{name}: {field} {p[field]!r} on an English tooltip"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_a_part_year_value_says_which_months_under_its_point(name, lang):
+    """A hollow 2021 point below the full 2015 one read as a fall: each part-year period is written
+    on the chart ("Jan–Jun", "1–6月"), once, at its lowest point; full-year values get no such text."""
+    view, spec = growth(name, lang)
+    part = [p for p in dataset(spec, point_layer(spec)) if p["kind"] == "partial"]
+    texts = [lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "text"
+             and lay["encoding"].get("text", {}).get("field") == "span_label"]
+    if not part:
+        assert not texts, f"{name}: months written on a chart with no part-year value"
+        return
+    assert len(texts) == 1
+    written = dataset(spec, texts[0])
+    periods = {p["period_label"] for p in part}
+    assert len(written) == len(periods)
+    for row in written:
+        same = [p for p in part if p["period_label"] == row["period_label"]]
+        assert row["value"] == min(p["value"] for p in same) and row["year"] == same[0]["year"]
+        months = re.fullmatch(r"(\w+)–(\w+)" if lang == "en" else r"(\d+)–(\d+)月", row["span_label"])
+        assert months, row["span_label"]
+        assert all(m in row["period_label"] for m in months.groups())
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -133,6 +133,7 @@ def series_frame(name: str, lang: str) -> pd.DataFrame:
         "measure_label": [s[f"measure.{m}"] for m in rows["measure"]],
         "kind_label": [s[f"kind.{k}"] for k in rows["kind"]],
         "period_label": [charts.period_label(p, labels) for p in rows["period"]],
+        "span_label": [charts.span_label(p, labels) for p in rows["period"]],
         "value_label": [value_label(v, u, k) for v, u, k in zip(shown, rows["unit"], rows["kind"], strict=True)],
         "status": rows["status"].astype(str),
         "status_label": [s["status." + st_.replace(" ", "_")] for st_ in rows["status"]],

@@ -112,6 +112,18 @@ def period_label(code: str, labels: dict[str, str]) -> str:
     return labels["period.year"].format(y=y)
 
 
+def span_label(code: str, labels: dict[str, str]) -> str:
+    """The months of a part year alone: ``2017-01/11`` → "Jan–Nov" / "1–11月" (pattern ``period.span``).
+
+    Any other code gets its full :func:`period_label`.
+    """
+    m = _PERIOD.match(str(code).strip())
+    if not m or not m["m2"] or m["early"]:
+        return period_label(code, labels)
+    months = [s.strip() for s in labels["months"].split(",")]
+    return labels["period.span"].format(m1=months[int(m["m1"]) - 1], m2=months[int(m["m2"]) - 1])
+
+
 def number_text(value: float, lang: str) -> str:
     """At most two decimals, trailing zeros dropped; thousands separated in English."""
     text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
@@ -241,12 +253,28 @@ def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["segment", "measure_label", "year", "value", "gap"])
 
 
+def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y, middle: float) -> alt.Chart:
+    """The months a part-year value covers ("Jan–Jun"; its year is on the axis), under its ring.
+
+    A hollow point on its own can read as a fall from the full year before
+    it. One label per period, under the lowest ring of that period, running
+    towards the middle of the chart so that it stays inside the plot.
+    """
+    part = data[data["kind"] == "partial"]
+    low = part.loc[part.groupby("period_label")["value"].idxmin()].copy()
+    low["align"] = ["right" if year > middle else "left" for year in low["year"]]
+    low["dx"] = [8 if a == "right" else -8 for a in low["align"]]
+    return alt.Chart(low).mark_text(fontSize=12, baseline="top", dy=12, color="currentColor", tooltip=None,
+                                    align=alt.expr("datum.align"), dx=alt.expr("datum.dx")).encode(
+        x=x, y=y, text="span_label:N")
+
+
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
     """A yearly series: lines through full-year values, points for every value.
 
     ``frame`` has one row per value with the columns ``year``, ``value``
     (in the unit shown), ``kind`` (value / partial / threshold),
-    ``measure_label``, ``kind_label``, ``period_label``, ``value_label``,
+    ``measure_label``, ``kind_label``, ``period_label``, ``span_label``, ``value_label``,
     ``status_label``, ``source`` and ``note``. Partial-year values are hollow
     and "passed this level" milestones are triangles; neither is joined by the
     line, because neither is a full-year figure. ``events`` (``year``,
@@ -321,6 +349,8 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
         shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
         tooltip=tooltip)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
+    if (data["kind"] == "partial").any():
+        layers.append(_period_labels(data, x, y, (x_min + x_max) / 2))
     # fit-x: the height is the plot's own. Legends placed by hand do not count
     # towards the chart's size, so the bottom padding makes room for them.
     return alt.layer(*layers).properties(
