@@ -19,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from yiwu import ROOT, chart_view, charts, markdown
+from yiwu.i18n import dash
 from yiwu.loaders import read_chapter, read_table, read_words
 from yiwu.sources import cite
 
@@ -549,4 +550,8 @@ def test_a_partly_verified_value_shows_its_caveat_under_the_chart(lang):
                 shown += 1
             elif notes.get(r.id):
                 assert notes[r.id] not in view.caveats, (name, r.id)  # only the caveats, not every note
+        # Each caveat once: two values of one year with the same note (2006) do not repeat it.
+        for r in view.frame.itertuples():
+            if r.status != "verified" and r.note:
+                assert view.caveats.count(f"{r.period_label}{dash(lang)}{r.note}") == 1, view.caveats
     assert shown >= 3  # the 2002 turnover and GDP reposts, the 2024 GDP jump

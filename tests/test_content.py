@@ -212,6 +212,23 @@ def test_reposts_are_not_graded_a():
     assert not graded_a, f"reposts graded A: {graded_a}"
 
 
+def test_a_chart_value_that_rests_on_weak_sources_alone_says_so():
+    """A value whose every source is graded C (weak) is never drawn as plain fact: it is
+    "partly verified" or carries a note under the chart (in both languages) saying how it was reported."""
+    grades = dict(zip(*(read_table("sources")[c] for c in ("id", "grade")), strict=True))
+    rows = read_table("series")
+    weak = rows[[all(grades[i] == "C" for i in ids) for ids in rows["source_ids"]]]
+    assert len(weak) >= 2
+    for lang in LANGS:
+        notes = read_words("series", lang).get("notes", {})
+        unflagged = [r.id for r in weak.itertuples() if r.id not in notes]
+        assert not unflagged, f"{lang}: values on weak sources alone, with no note: {unflagged}"
+    # The one exception: 2024's trade total, which an A source's 2025 total and growth rate
+    # (836.5 bn, +25.1%, Xinhua) imply to within 0.1 %; its note says it was reported in reposts.
+    plain = set(weak.loc[weak["status"] == "verified", "id"])
+    assert plain <= {"trade-total-2024"}, f"weak-only values shown as verified: {plain}"
+
+
 def test_every_source_title_is_in_both_languages():
     """The sources chapter lists each title in the page's language: the Chinese page
     showed 107 English titles."""

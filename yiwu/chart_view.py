@@ -223,7 +223,9 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     described = sep.join(sentences)  # what the chart shows; the takeaway is already on screen
     # A value that is only partly verified is shown with its caveat in sight, on a line of its
     # own under the chart, not only in its tooltip.
-    items = [f"{r.period_label}{dash(lang)}{r.note}" for r in frame.itertuples() if r.status != "verified" and r.note]
+    # Two values of one year with the same caveat (2006: one market and all of them) say it once.
+    items = list(dict.fromkeys(f"{r.period_label}{dash(lang)}{r.note}" for r in frame.itertuples()
+                               if r.status != "verified" and r.note))
     caveats = s["caveats"].format(items=sep.join(items)) if items else ""
     alt_text = sep.join(sentences + [words["takeaway"]] + ([caveats.replace("**", "")] if caveats else []))
     labels["description"] = alt_text
