@@ -28,6 +28,45 @@ STATUS_SCRIPT = """<script>
     document.body.appendChild(region);
   }
   region.textContent = __STATUS__;
+  // The slide and the presenter notes, two windows of one browser, move
+  // together. A window that moves writes its step to localStorage; the other
+  // hears of it (the storage event) and follows: a click on its own Next or
+  // Back for one step, else a reload at that step. A window on its way to
+  // the other's step writes nothing until it gets there, so two windows
+  // never pull each other back and forth.
+  const step = __STEP__, key = "yiwu-present-step";
+  const moved = window.__yiwuStep !== undefined && window.__yiwuStep !== step;
+  window.__yiwuStep = step;
+  if (moved && window.__yiwuRemote === undefined) {
+    try { localStorage.setItem(key, JSON.stringify({step: step, at: Date.now()})); } catch (e) { /* private mode */ }
+  } else if (window.__yiwuRemote === step) {
+    window.__yiwuRemote = undefined;  // caught up with the other window
+  }
+  if (!window.__yiwuSync) {
+    window.__yiwuSync = true;
+    const follow = function (raw) {
+      let to;
+      try { to = JSON.parse(raw || "null").step; } catch (e) { return; }
+      if (!Number.isInteger(to) || to === window.__yiwuStep || !window.location.pathname.endsWith("/present")) return;
+      window.__yiwuRemote = to;
+      const button = document.querySelector(to === window.__yiwuStep + 1 ? ".st-key-present-next button"
+        : to === window.__yiwuStep - 1 ? ".st-key-present-prev button" : null);
+      if (button && !button.disabled) { button.click(); return; }
+      try { sessionStorage.setItem(key, "follow"); } catch (e) { /* private mode */ }
+      const url = new URL(window.location.href);
+      url.searchParams.set("step", String(to));
+      window.location.replace(url.toString());
+    };
+    window.addEventListener("storage", function (e) { if (e.key === key) follow(e.newValue); });
+    // A key or a click of the teacher's own in this window puts it in charge again.
+    const mine = function (e) { if (e.isTrusted) window.__yiwuRemote = undefined; };
+    document.addEventListener("keydown", mine, true);
+    document.addEventListener("pointerdown", mine, true);
+    // Reloaded to follow: the other window may have moved on while this one loaded.
+    let reloaded = false;
+    try { reloaded = sessionStorage.getItem(key) === "follow"; sessionStorage.removeItem(key); } catch (e) { /* private mode */ }
+    if (reloaded) { try { follow(localStorage.getItem(key)); } catch (e) { /* private mode */ } }
+  }
   if (!window.__yiwuPickerLetsGo) {
     window.__yiwuPickerLetsGo = true;
     // A click on a slide's picker (a year, a generation) leaves the keyboard
@@ -93,8 +132,8 @@ st.progress(current / count)
 # (out of sight) on the page and sets its text. The text goes in as JSON,
 # never as markup. The script sits in the hidden sidebar: it takes no room.
 status = t("present.status", lang, n=current, total=count, headline=fill_facts(step.headline, lang))
-st.sidebar.html(STATUS_SCRIPT.replace("__STATUS__", json.dumps(status).replace("</", "<\\/")),
-                unsafe_allow_javascript=True)
+script = STATUS_SCRIPT.replace("__STEP__", str(current))
+st.sidebar.html(script.replace("__STATUS__", json.dumps(status).replace("</", "<\\/")), unsafe_allow_javascript=True)
 
 show_notes = wants_notes(st.query_params.get("notes"))
 if show_notes:

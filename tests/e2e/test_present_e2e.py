@@ -162,6 +162,36 @@ def test_notes_show_only_in_the_teachers_window(browser_page, app_url):
     assert url_params(page).get("notes") == "1", "moving on closed the notes"
 
 
+def test_the_notes_window_and_the_slide_move_together(browser_page, app_url):
+    """The teacher presses → on the projector, or in the notes on their laptop: both windows
+    (one browser) show the same step, one step at a time or a jump, and then stay there."""
+    slide, steps = browser_page, steps_for("en")
+    notes = slide.context.new_page()
+    open_page(slide, app_url, "present", "en", step=5)
+    open_page(notes, app_url, "present", "zh", step=5, notes=1)  # each window keeps its language
+    slide.bring_to_front()
+    slide.keyboard.press("ArrowRight")
+    wait_for_step(slide, 6)
+    wait_for_step(notes, 6)
+    assert notes.locator(".st-key-present-notes").count() == 1 and url_params(notes)["lang"] == "zh"
+    notes.bring_to_front()
+    notes.keyboard.press("ArrowRight")
+    wait_for_step(notes, 7)
+    notes.keyboard.press("ArrowRight")
+    wait_for_step(notes, 8)
+    wait_for_step(slide, 8)
+    assert headline(slide) == steps[7].headline
+    slide.bring_to_front()
+    slide.keyboard.press("End")  # a jump: the notes window reloads at the last step
+    wait_for_step(slide, len(steps))
+    wait_for_step(notes, len(steps))
+    assert url_params(notes).get("notes") == "1"
+    slide.wait_for_timeout(2500)  # and nobody pulls the other back
+    assert url_params(slide)["step"] == url_params(notes)["step"] == str(len(steps))
+    assert not slide.console_errors
+    notes.close()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("section", ["four-permissions", "six-markets", "eurasia-trains", "digital-trade-center"])
 def test_a_step_reads_from_the_back_of_the_room(browser_page, app_url, shots, lang, section):
