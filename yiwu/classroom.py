@@ -380,6 +380,9 @@ def present_css() -> str:
 }
 @media (max-width: 640px) {
   .st-key-present-first, .st-key-present-last, .st-key-present-keys { display: none; }
+  /* A map's legend and layer choices just before the map, not after its cards and table. */
+  .st-key-present-split > :has(.st-key-slide-text) { order: -2; }
+  .st-key-present-split:has(.st-key-map_world_legend) > :has(.st-key-slide-notes) { order: -1; }
   .st-key-present-step h1 { font-size: 1.8rem; }
   .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
 }

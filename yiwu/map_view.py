@@ -204,15 +204,23 @@ def map_years(routes: pd.DataFrame, places: pd.DataFrame) -> list[int]:
 def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> None:
     """The trade-route map with its controls; ``compact`` for a slide (see below).
 
-    On a slide the legend goes in ``aside``, beside the map.
+    On a slide the legend and the layer and view choices go in ``aside``, beside the map.
     """
     words = labels(lang)
     routes, places = world_frames(lang)
     view = _view()
     height = COMPACT_HEIGHT if compact else HEIGHT[view]
     # On a slide the map comes first and is shorter, so that it fits a
-    # 1280 × 720 projector beside the text; its controls follow it.
+    # 1280 × 720 projector beside the text; its year buttons follow it. Its
+    # legend, then the layer and view choices, go in ``aside``, under the
+    # slide's text, where the projector shows them (on a phone that box comes
+    # just before the map: present_css).
     drawing = st.container() if compact else contextlib.nullcontext()
+    legend_box, side = drawing, contextlib.nullcontext()
+    if aside is not None:
+        with aside:
+            legend_box = st.container(key=f"map_{key}_legend")
+        side = aside
 
     # The years in which the map changes, as buttons: a slider would offer
     # 44 years of which 34 look the same, and it loads a date library too.
@@ -225,8 +233,9 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
                     key=year_key, required=True) or YEARS[1]
     # The layers and the view keep the reader's choice when the language changes.
     keep_choice(f"map_{key}_layers", lang, list(maps.LAYERS))
-    shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi",
-                     format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
+    with side:
+        shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi",
+                         format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
     layers = set(shown or ())
 
     # A still overview first; the deck.gl map on request. deck.gl is about
@@ -236,9 +245,10 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
     # Two buttons rather than a switch: they use the year buttons' script, where
     # a switch made the page fetch four more files (bench/README.md).
     keep_choice(f"map_{key}_view", lang, "still")
-    interactive = st.segmented_control(
-        words["view"], ("still", "interactive"), format_func=lambda v: words[v],
-        required=True, key=f"map_{key}_view", help=words["interactive_help"]) == "interactive"
+    with side:
+        interactive = st.segmented_control(
+            words["view"], ("still", "interactive"), format_func=lambda v: words[v],
+            required=True, key=f"map_{key}_view", help=words["interactive_help"]) == "interactive"
     alt_text = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
     gen = st.session_state.get(f"map_{key}_gen", 0)
     with drawing:
@@ -253,7 +263,7 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
             state = None
             show_chart(world_overview_spec(lang, year, tuple(sorted(layers)), height, alt_text), width="stretch",
                        key=f"map_{key}_overview")
-    with drawing, beside(aside):
+    with legend_box:
         _legend(words, layers)
 
     # The select box mirrors a pick on the map and works without one. It waits

@@ -211,7 +211,7 @@ def test_map_fits_a_phone(phone_page, app_url):
     labels = set(page.locator(f"{OVERVIEW} svg .mark-text text").all_text_contents())
     words = read_words("places", "zh")
     assert {words[p]["name"] for p in ("yiwu", "madrid", "dubai-market", "dar-es-salaam")} <= labels, labels
-    page.get_by_text("线路一览表").click()  # the route table, opened
+    page.get_by_text("线路一览表", exact=True).click()  # the route table, opened
     page.wait_for_timeout(800)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page is {overflow}px wider than the phone"

@@ -308,7 +308,8 @@ DRAWING = '[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"]'
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(browser_page, app_url, shots, lang):
     """The legend, key events and sources of a slide's chart or map: on a projector under the
-    slide's text, beside the drawing, starting on screen; on a phone after the drawing."""
+    slide's text, beside the drawing, starting on screen; on a phone after a chart, and just
+    before the world map (its legend and layer choices, not after its cards and table)."""
     page = browser_page
     assert len(VISUAL_SLIDES) >= 6
     for width, height in ((1280, 720), (390, 844)):
@@ -331,6 +332,14 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
                     ".st-key-slide-events li", "items => items.map(li => li.getBoundingClientRect().bottom)")
                 off = [i + 1 for i, bottom in enumerate(bottoms) if bottom > height]
                 assert not off, f"step {n} ({name}): key events {off} of {len(bottoms)} are below the screen"
+                if name == "map world":  # its layer and view choices too, beside the map, on screen
+                    for group in page.locator(".st-key-slide-notes [data-testid='stButtonGroup']").all():
+                        box = group.bounding_box()
+                        assert box["y"] + box["height"] <= height, f"step {n}: a map control is off screen ({box})"
+                    assert page.locator(".st-key-slide-notes [data-testid='stButtonGroup']").count() == 2
+            elif name == "map world":  # the map's legend and choices just before the map
+                assert notes["y"] + notes["height"] <= drawing["y"], f"step {n}: the map's legend is not above it"
+                assert drawing["y"] - (notes["y"] + notes["height"]) < 60, f"step {n}: the legend is far from the map"
             else:
                 assert notes["y"] >= drawing["y"] + drawing["height"], f"step {n} ({name}): notes before the {name}"
 
