@@ -365,6 +365,10 @@ def present_css() -> str:
   .st-key-present-split > :has(.st-key-slide-visual) { grid-area: 1 / 2 / 3 / 3; }
   .st-key-present-split > :has(.st-key-slide-notes) { grid-area: 2 / 1; }
 }
+/* A 1024-wide projector: the text's column as wide as the chart's, so the key events wrap less. */
+@media (min-width: 641px) and (max-width: 1100px) {
+  .st-key-present-split { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); column-gap: 2rem; }
+}
 /* A chart's key events beside it: one line each where they fit, so the list stays on screen. */
 .st-key-slide-events li { margin-top: 0; margin-bottom: 0; line-height: 1.4; }
 .st-key-slide-events li p { margin: 0; }

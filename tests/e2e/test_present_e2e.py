@@ -312,7 +312,7 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
     before the world map (its legend and layer choices, not after its cards and table)."""
     page = browser_page
     assert len(VISUAL_SLIDES) >= 6
-    for width, height in ((1280, 720), (390, 844)):
+    for width, height in ((1280, 720), (1024, 768), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         for n, name in VISUAL_SLIDES:
             open_page(page, app_url, "present", lang, step=n)
@@ -326,8 +326,8 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
                 assert notes["x"] + notes["width"] <= drawing["x"], f"step {n} ({name}): notes not beside it"
                 assert notes["y"] >= text["y"] + text["height"], f"step {n} ({name}): notes not under the text"
                 assert notes["y"] + 40 <= height, f"step {n} ({name}): the notes start below the screen"
-                # Every key event is on screen beside the chart, in both languages: a
-                # teacher points at a numbered marker and the class reads what it was.
+                # Every key event is on screen beside the chart, in both languages and on
+                # either projector: a teacher points at a numbered marker and the class reads what it was.
                 bottoms = page.eval_on_selector_all(
                     ".st-key-slide-events li", "items => items.map(li => li.getBoundingClientRect().bottom)")
                 off = [i + 1 for i, bottom in enumerate(bottoms) if bottom > height]
