@@ -110,6 +110,7 @@ def move(to: str) -> None:
     now = parse_step(st.query_params.get("step"), count)
     target = {"first": 1, "prev": now - 1, "next": now + 1, "last": count}[to]
     st.query_params["step"] = str(max(1, min(count, target)))
+    st.query_params.pop("gen", None)  # a generation picked on the timeline slide belongs to that slide
 
 
 kicker = (t("present.kicker", lang, n=step.chapter_number, title=step.chapter_title) if step.chapter_id

@@ -192,7 +192,7 @@ def test_growth_chart_speaks_the_readers_language(name, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", chart_view.SERIES)
-def test_a_part_year_value_says_which_months_under_its_point(name, lang):
+def test_a_part_year_value_says_which_months_beside_its_point(name, lang):
     """A hollow 2021 point below the full 2015 one read as a fall: each part-year period is written
     on the chart ("Jan–Jun", "1–6月"), once, at its lowest point; full-year values get no such text."""
     view, spec = growth(name, lang)
@@ -422,12 +422,14 @@ def test_timeline_card_follows_the_link(lang):
     at.query_params["gen"] = "4"
     at.run()
     assert not at.exception, at.exception
+    # The card's title numbers its generation as the picker does ("4 · 1992" / "第4代 · 1992").
+    first = {"en": "{n}. ", "zh": "\u7b2c{n}\u4ee3 · "}[lang]
     cards = [s.value for s in at.subheader]
-    assert len(cards) == 1 and cards[0].startswith("4.")
+    assert len(cards) == 1 and cards[0].startswith(first.format(n=4)), cards
     assert spec_of(at.get("vega_lite_chart")[0])["params"][0]["value"] == [{"generation": 4}]
     # choosing another generation updates the card and the link
     at.segmented_control[0].set_value(2).run()
-    assert [s.value for s in at.subheader][0].startswith("2.")
+    assert [s.value for s in at.subheader][0].startswith(first.format(n=2))
     assert at.query_params["gen"] in ("2", ["2"])
 
 

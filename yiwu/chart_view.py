@@ -471,12 +471,25 @@ def to_url(key: str) -> None:
         st.query_params[key] = str(value)
 
 
+SCROLL_TO_CARD = """<script>
+(function () {  /* pick __PICKS__ */
+  let tries = 0;
+  const show = function () {
+    const card = document.querySelector(".st-key-timeline-card");
+    if (card) { card.scrollIntoView({block: "nearest", behavior: "smooth"}); } else if (tries++ < 40) { setTimeout(show, 50); }
+  };
+  setTimeout(show, 250);
+})();
+</script>"""
+
+
 def render_timeline(lang: str, aside=None) -> None:
     """The six generations: a clickable timeline, a picker, and the chosen card.
 
     The choice lives in the URL (``?gen=3``) so that a link opens on the same
-    card. A click on a band and the picker both set it. On a slide the key
-    events, the sources and the text alternative go in ``aside``.
+    card. A click on a band and the picker both set it; the card opens under
+    the picker and the page scrolls to it. On a slide the key events, the
+    sources and the text alternative go in ``aside``.
     """
     from yiwu.story import generation_card
 
@@ -495,22 +508,32 @@ def render_timeline(lang: str, aside=None) -> None:
         except (TypeError, ValueError):
             value = None
         st.session_state["gen"] = value if value in options else None
+        picked_in_picker()
+
+    def picked_in_picker() -> None:
         to_url("gen")
+        st.session_state["timeline_picks"] = st.session_state.get("timeline_picks", 0) + 1
 
     chart_slot = st.container()
     start_of = dict(zip(gens["generation"].astype(int), gens["year"].astype(int), strict=True))
-    choice = st.segmented_control(s["timeline.pick"], options, key="gen", on_change=to_url, args=("gen",),
+    choice = st.segmented_control(s["timeline.pick"], options, key="gen", on_change=picked_in_picker,
                                   format_func=lambda n: s["timeline.option"].format(n=n, year=start_of[n]))
     view = build_timeline(lang, selected=choice)
     with chart_slot:
         show_chart(timeline_spec(lang, choice if choice in options else None), width="stretch",
                    key="timeline_chart", on_select=picked_on_chart, selection_mode="pick")
     if choice in options:
-        # On a slide the card opens beside the chart, under the slide's text,
-        # where a projector shows it; under the chart it would open below the screen.
         g = gens[gens["generation"] == choice].iloc[0]
-        with beside(aside):
+        with st.container(key="timeline-card"):
             generation_card(g, words, lang, anchor=False)
+        # A card opened by a click may start below the screen (a slide on a
+        # projector, a phone): the page scrolls just enough to show it. The
+        # script goes in the sidebar, where it takes no room; the count of
+        # picks makes each pick's script new, so it runs again.
+        picks = st.session_state.get("timeline_picks", 0)
+        if picks > st.session_state.get("timeline_scrolled", 0):
+            st.session_state["timeline_scrolled"] = picks
+            st.sidebar.html(SCROLL_TO_CARD.replace("__PICKS__", str(picks)), unsafe_allow_javascript=True)
     else:
         st.caption(s["timeline.hint"])
     _chart_notes(view.source_ids, view.events, view.alt, lang, aside)

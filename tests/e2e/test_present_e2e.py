@@ -97,22 +97,30 @@ def test_the_arrow_keys_still_move_after_a_click_on_a_slides_picker(browser_page
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_generation_picked_on_a_slide_opens_its_card_on_a_projector(browser_page, app_url, shots, lang):
-    """A teacher clicks a generation on the timeline slide: its card opens on screen, beside the
-    chart under the slide's text, with its name and its facts (when, where, stalls); under the chart
-    it opened below a 1280x720 screen."""
-    page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 720})
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["projector", "phone"])
+def test_a_generation_picked_on_a_slide_shows_its_whole_card(request, app_url, shots, lang, size):
+    """A teacher clicks a generation on the timeline slide, or a student taps it on a phone: the
+    card opens under the picker and the page scrolls to it, so the whole card is on screen (it
+    opened below a 1280x720 screen, and far below on a phone)."""
+    page = request.getfixturevalue("phone_page" if size[0] < 640 else "browser_page")
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     open_page(page, app_url, "present", lang, step=step_index(lang, "six-markets"))
     buttons = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button[role="radio"]')
     buttons.nth(2).click()
-    page.wait_for_selector(".st-key-slide-notes h3", timeout=15_000)
+    page.wait_for_selector(".st-key-timeline-card h3", timeout=15_000)
     wait_for_app(page)
-    page.screenshot(path=str(shots / f"present-{lang}-card-1280x720.png"))
-    heading = page.locator(".st-key-slide-notes h3").first
-    assert re.match(r"^3\. 1986", heading.inner_text()), heading.inner_text()
-    facts = heading.locator("xpath=following::p[1]").bounding_box()  # when, where, stalls, area
-    assert facts["y"] + facts["height"] <= 720, f"the card's facts are below the screen: {facts}"
+    page.wait_for_timeout(1200)  # the smooth scroll
+    page.screenshot(path=str(shots / f"present-{lang}-card-{size[0]}.png"))
+    card = page.locator(".st-key-timeline-card")
+    assert re.search(r"3\. 1986|\u7b2c3\u4ee3", card.locator("h3").inner_text()), card.locator("h3").inner_text()
+    box = card.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size[1] + 1, f"the card is not all on screen: {box}"
+    buttons.nth(4).click()  # a second pick scrolls too
+    page.wait_for_function("() => /5\\. 2002|\u7b2c5\u4ee3/.test(document.querySelector('.st-key-timeline-card h3')?.innerText)",
+                           timeout=15_000)
+    page.wait_for_timeout(1200)
+    box = card.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size[1] + 1, f"the second card is not on screen: {box}"
 
 
 def test_reloading_keeps_the_step_and_the_language(browser_page, app_url):
