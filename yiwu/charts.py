@@ -253,20 +253,19 @@ def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["segment", "measure_label", "year", "value", "gap"])
 
 
-def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y, middle: float) -> alt.Chart:
-    """The months a part-year value covers ("Jan–Jun"; its year is on the axis), under its ring.
+def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """The months a part-year value covers ("Jan–Jun"; its year is on the axis), beside its ring.
 
     A hollow point on its own can read as a fall from the full year before
-    it. One label per period, under the lowest ring of that period, running
-    towards the middle of the chart so that it stays inside the plot.
+    it. One label per period, level with the lowest ring of that period and
+    just right of it: clear of the dashed line of a key event in that year,
+    which runs through the ring. At the chart's right edge Vega's fit makes
+    room for it.
     """
     part = data[data["kind"] == "partial"]
-    low = part.loc[part.groupby("period_label")["value"].idxmin()].copy()
-    low["align"] = ["right" if year > middle else "left" for year in low["year"]]
-    low["dx"] = [8 if a == "right" else -8 for a in low["align"]]
-    return alt.Chart(low).mark_text(fontSize=12, baseline="top", dy=12, color="currentColor", tooltip=None,
-                                    align=alt.expr("datum.align"), dx=alt.expr("datum.dx")).encode(
-        x=x, y=y, text="span_label:N")
+    low = part.loc[part.groupby("period_label")["value"].idxmin()]
+    return alt.Chart(low).mark_text(fontSize=12, baseline="middle", align="left", dx=11, color="currentColor",
+                                    tooltip=None).encode(x=x, y=y, text="span_label:N")
 
 
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
@@ -350,7 +349,7 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
         tooltip=tooltip)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
     if (data["kind"] == "partial").any():
-        layers.append(_period_labels(data, x, y, (x_min + x_max) / 2))
+        layers.append(_period_labels(data, x, y))
     # fit-x: the height is the plot's own. Legends placed by hand do not count
     # towards the chart's size, so the bottom padding makes room for them.
     return alt.layer(*layers).properties(
