@@ -109,6 +109,52 @@ def _view() -> str:
     return "phone" if _PHONE.search(agent or "") else "wide"
 
 
+# The width of the interactive map, measured in the reader's browser. deck.gl
+# opens at a fixed zoom, so the server has to know how wide the map is to
+# frame every route (maps.fit_view); the user agent only says "phone". The
+# probe is mounted only with the interactive map, so the page's first view
+# does not wait for it. It reports the width of the box it stands in (the
+# map's column), again when that changes by more than a tenth, which reruns
+# the page once with the map framed for it.
+_PROBE_JS = """
+export default function ({ data, parentElement, setStateValue }) {
+  const host = parentElement instanceof ShadowRoot ? parentElement.host : parentElement;
+  const box = host.closest('[data-testid="stVerticalBlock"]');
+  if (!box) return;
+  let sent = data || 0, timer = 0;
+  const report = () => {
+    const width = Math.round(box.getBoundingClientRect().width);
+    if (width > 0 && Math.abs(width - sent) > sent / 10) {
+      sent = width;
+      setStateValue("width", width);
+    }
+  };
+  const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(report, 150); });
+  observer.observe(box);
+  report();
+  return () => { observer.disconnect(); clearTimeout(timer); };
+}
+"""
+
+
+@shared
+def _probe():
+    import streamlit.components.v2 as components
+
+    return components.component("yiwu_map_width", js=_PROBE_JS)
+
+
+def _map_width(key: str) -> int | None:
+    """The map's width in pixels as the browser last reported it (None before it has)."""
+    store = f"map_{key}_width"
+    result = _probe()(key=f"map_{key}_probe", data=st.session_state.get(store), height=0,
+                      on_width_change=lambda: None)
+    width = getattr(result, "width", None)
+    if isinstance(width, int | float) and 120 <= width <= 4000:
+        st.session_state[store] = int(width)
+    return st.session_state.get(store)
+
+
 def _swatch(kind: str, color: str, text: str) -> str:
     if kind == "line":
         mark = f'<span style="display:inline-block;width:26px;border-top:3px solid {color};vertical-align:middle"></span>'
@@ -253,7 +299,9 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
     gen = st.session_state.get(f"map_{key}_gen", 0)
     with drawing:
         if interactive:
-            deck = maps.world_deck(routes, places, year=year, layers=layers, view=view)
+            width = _map_width(key)
+            frame = view if width is None else maps.fit_view(places, width, height)
+            deck = maps.world_deck(routes, places, year=year, layers=layers, view=frame)
             # A new key whenever the drawn data change: a selection is an index into
             # the layer's data, so an old one would point at the wrong object.
             chart_key = f"map_{key}_deck_{year}_{'-'.join(sorted(layers))}_{gen}"

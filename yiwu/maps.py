@@ -315,8 +315,10 @@ def label_layers(texts: list[dict], prefix: str = "labels") -> list[pdk.Layer]:
 
 
 def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
-                layers: Iterable[str] = LAYERS, view: str = "wide") -> dict[str, list[dict]]:
+                layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide") -> dict[str, list[dict]]:
     """What the world map draws for one year and a set of switched-on groups.
+
+    ``view`` is a name in ``VIEWS`` or a frame from :func:`fit_view`.
 
     ``paths`` (one per leg of a route), ``points`` (the places) and ``texts``
     (the labels that fit, placed by :func:`place_labels`). Both renderings,
@@ -345,11 +347,11 @@ def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
         texts.append({"name": p.name, "lon": coords[p.id][0], "lat": coords[p.id][1],
                       "size": size, "priority": priority, "radius": radius})
     points.sort(key=lambda d: d["radius"])  # big markers (Yiwu) on top
-    return {"paths": paths, "points": points, "texts": place_labels(texts, VIEWS[view]), "candidates": texts}
+    return {"paths": paths, "points": points, "texts": place_labels(texts, _frame(view)), "candidates": texts}
 
 
 def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
-                 layers: Iterable[str] = LAYERS, view: str = "wide",
+                 layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide",
                  world_url: str = WORLD_URL) -> list[pdk.Layer]:
     """The layers of the world map for one year and a set of switched-on groups."""
     scene = world_scene(routes, places, year=year, layers=layers, view=view)
@@ -471,6 +473,36 @@ VIEWS = {
     "phone": {"latitude": 27.0, "longitude": 54.0, "zoom": 0.72, "width": 356, "height": 330},
 }
 
+# Room around the outermost places for their dots and labels, in pixels (left,
+# top, right, bottom): Yiwu's label stands right of the easternmost dots.
+FIT_PAD = (16, 24, 64, 24)
+
+
+def _frame(view: str | Mapping[str, float]) -> Mapping[str, float]:
+    return VIEWS[view] if isinstance(view, str) else view
+
+
+def fit_view(places: pd.DataFrame, width: float, height: float) -> dict[str, float]:
+    """The interactive map's first view for a map of this size: every place in sight.
+
+    From Senegal to Ningbo and from Riga to Dar es Salaam, with ``FIT_PAD``
+    around them, but never closer than the wide view, whose zoom the labels
+    were made for. A narrow column (a window of 800 px with the sidebar open,
+    a slide on a 1024 px projector) gets a wider view, where ``VIEWS['wide']``
+    left Madrid and Yiwu off its edges.
+    """
+    left, top, right, bottom = FIT_PAD
+    x0, y0 = _screen(places["lon"].min(), places["lat"].max(), 0)
+    x1, y1 = _screen(places["lon"].max(), places["lat"].min(), 0)
+    zoom = min(math.log2(max(width - left - right, 1) / (x1 - x0)),
+               math.log2(max(height - top - bottom, 1) / (y1 - y0)), VIEWS["wide"]["zoom"])
+    if zoom == VIEWS["wide"]["zoom"]:  # room to spare: the wide view itself, as the still overview frames it
+        return {**VIEWS["wide"], "width": width, "height": height}
+    scale = 2**zoom
+    centre = _unscreen((x0 * scale - left + x1 * scale + right) / 2, (y0 * scale - top + y1 * scale + bottom) / 2, zoom)
+    return {"latitude": float(centre["label_lat"]), "longitude": float(centre["label_lon"]),
+            "zoom": round(float(zoom), 3), "width": width, "height": height}
+
 
 def _deck(layers: list[pdk.Layer], view: dict, background: str, tooltip: bool = True) -> pdk.Deck:
     zoom = view["zoom"]
@@ -490,10 +522,13 @@ def _deck(layers: list[pdk.Layer], view: dict, background: str, tooltip: bool = 
 
 
 def world_deck(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
-               layers: Iterable[str] = LAYERS, view: str = "wide",
+               layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide",
                world_url: str = WORLD_URL) -> pdk.Deck:
-    """The trade-route map: frames from :func:`route_info` and :func:`place_info`."""
-    frame = {k: v for k, v in VIEWS[view].items() if k in ("latitude", "longitude", "zoom")}
+    """The trade-route map: frames from :func:`route_info` and :func:`place_info`.
+
+    ``view`` is a name in ``VIEWS`` or a frame from :func:`fit_view`.
+    """
+    frame = {k: v for k, v in _frame(view).items() if k in ("latitude", "longitude", "zoom")}
     return _deck(world_layers(routes, places, year=year, layers=layers, view=view, world_url=world_url),
                  frame, OCEAN)
 

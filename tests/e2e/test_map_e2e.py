@@ -13,7 +13,7 @@ import base64
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import open_page, wait_for_app
+from tests.e2e.conftest import open_page, steps_for, wait_for_app
 from yiwu import maps
 from yiwu.loaders import read_strings, read_words
 
@@ -48,6 +48,46 @@ COLOURS_JS = """async (b64) => {
   const n = d.length / 4;
   return {distinct: seen.size, land: land / n, ocean: ocean / n, rail: rail / n, sea: sea / n};
 }"""
+
+
+# The dots drawn in one colour, as blobs of touching pixels: their area and
+# box. "ink" finds Yiwu's black dot (radius 10; letters are far smaller),
+# "story" the pink dots of the traders' stories.
+BLOBS_JS = """async ([b64, kind]) => {
+  const img = new Image();
+  img.src = 'data:image/png;base64,' + b64;
+  await img.decode();
+  const c = document.createElement('canvas');
+  const w = c.width = img.width, h = c.height = img.height;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const d = ctx.getImageData(0, 0, w, h).data;
+  const hit = (i) => { const [r, g, b] = [d[4 * i], d[4 * i + 1], d[4 * i + 2]];
+    return kind === 'ink' ? r < 60 && g < 60 && b < 60
+      : r > 170 && g > 90 && g < 150 && b > 130 && b < 200 && r > b; };
+  const seen = new Uint8Array(w * h), blobs = [];
+  for (let s = 0; s < w * h; s++) {
+    if (seen[s] || !hit(s)) continue;
+    const stack = [s]; seen[s] = 1;
+    let area = 0, x0 = w, x1 = 0, y0 = h, y1 = 0;
+    while (stack.length) {
+      const i = stack.pop(), x = i % w, y = (i - x) / w;
+      area++; x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i - w, i + w]) {
+        if (j >= 0 && j < w * h && !seen[j] && hit(j)) { seen[j] = 1; stack.push(j); }
+      }
+    }
+    blobs.push({area, x0, x1, y0, y1});
+  }
+  return {width: w, height: h, blobs};
+}"""
+
+
+def blobs(page, element, kind: str, least: int) -> dict:
+    """Blobs of ``kind`` with at least ``least`` pixels in the element's screenshot."""
+    png = element.screenshot()
+    found = page.evaluate(BLOBS_JS, [base64.b64encode(png).decode(), kind])
+    return {**found, "blobs": [b for b in found["blobs"] if b["area"] >= least]}
 
 
 def colours(page, element) -> dict:
@@ -241,3 +281,36 @@ def test_the_chosen_year_stays_chosen_when_pressed_again(browser_page, app_url):
     page.wait_for_timeout(300)
     wait_for_app(page)
     assert page.evaluate(chosen) == ["2014"], "pressing the chosen year again changed the year"
+
+
+MAP_SLIDE = next(s.number for s in steps_for("en") if s.visual is not None and s.visual.kind == "map"
+                 and s.visual.args[0] == "world")
+
+
+@pytest.mark.parametrize("lang, where, size", [
+    ("zh", f"present?step={MAP_SLIDE}", (1024, 768)),  # a slide on a 1024 × 768 projector: 410 px of map
+    ("en", f"present?step={MAP_SLIDE}", (1024, 768)),
+    ("en", "world", (800, 800)),  # a chapter in a window of 800 px, the sidebar open: 447 px
+])
+def test_the_interactive_map_opens_with_yiwu_and_every_story_in_sight(browser_page, app_url, lang, where, size):
+    # deck.gl opens at a fixed zoom. Framed for a laptop's 700 px column, a
+    # narrower map cut off Yiwu on the right and Senegal on the left.
+    page = browser_page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    path, _, step = where.partition("?")
+    open_page(page, app_url, path, lang, **dict([step.split("=")]) if step else {})
+    open_interactive(page, lang)
+    chart = page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    assert chart.bounding_box()["width"] < 520, "not a narrow map: the test shows nothing"
+    seen = []
+    for _ in range(8):  # the browser reports the map's width, and the page reruns once to frame it
+        ink, story = blobs(page, chart, "ink", 150), blobs(page, chart, "story", 60)
+        whole = [b for b in ink["blobs"] if b["x0"] > 0 and b["y0"] > 0
+                 and b["x1"] < ink["width"] - 1 and b["y1"] < ink["height"] - 1]
+        seen.append((len(whole), len(story["blobs"])))
+        if len(whole) == 1 and len(story["blobs"]) == 3:
+            break
+        page.wait_for_timeout(1000)
+    assert seen[-1] == (1, 3), f"(Yiwu's dot, story dots) whole on the map, each second: {seen}"
+    assert page.requests_outside == [] and not page.console_errors, page.console_errors
