@@ -437,8 +437,12 @@ def show_table(table: pd.DataFrame) -> None:
     if cols > 3:
         with st.container(key=f"table-swipe-{tag}"):
             st.caption(t("charts.table_swipe"))
-    # The column count in the key gives the table its least width on a phone.
-    with st.container(key=f"table-{cols}-{tag}"):
+    # The column count in the key gives the table its least width on a phone;
+    # columns of long texts (notes, sources) are named there too, and get more
+    # room than the rest: Chinese notes were wrapped every two characters.
+    texts = "".join(f"text{n + 1}-" for n, c in enumerate(table.columns)
+                    if n and table[c].astype(str).str.len().max() > 10)
+    with st.container(key=f"table-{cols}-{texts}{tag}"):
         st.markdown(text)
 
 

@@ -117,6 +117,12 @@ def test_a_table_keeps_short_columns_readable_on_a_laptop(browser_page, app_url)
     # A heading word and a year stay whole: 统计对象, not 统计对 / 象; 2019年, not 2019 / 年.
     split = browser_page.locator(f"{TABLE} th, {TABLE} td:first-child").evaluate_all(SPLIT_WORDS)
     assert not split, f"words broken across lines: {split}"
+    # The notes, long texts, have room for five characters a line (they had
+    # less than four: "来源只 / 说出口 / 突破 / 3000亿 / 元。").
+    heads = browser_page.locator(f"{TABLE} thead th").all_inner_texts()
+    column = heads.index(read_strings("zh")["charts.col.note"]) + 1
+    notes = browser_page.locator(f"{TABLE} td:nth-child({column})").evaluate_all(SQUEEZED_CELLS.replace("3.4", "5"))
+    assert not notes, f"notes squeezed to {min(notes):.1f} characters a line"
 
 
 def test_a_shared_link_opens_the_same_generation_and_a_click_changes_it(browser_page, app_url):
