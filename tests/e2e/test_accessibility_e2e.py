@@ -187,19 +187,23 @@ def test_keyboard_focus_shows_on_links_and_on_a_charts_toolbar(browser_page, app
     open_page(browser_page, app_url, "numbers", "zh")
     browser_page.wait_for_selector('[data-testid="stVegaLiteChart"] svg', timeout=30_000)
     links, toolbar = [], None
+    outline = """e => { const s = getComputedStyle(e);
+        return [e.getAttribute('aria-label') || e.innerText.trim().slice(0, 20), s.outlineStyle,
+                parseFloat(s.outlineWidth)]; }"""
     for _ in range(40):
         browser_page.keyboard.press("Tab")
         el = browser_page.evaluate_handle("() => document.activeElement")
         testid = el.evaluate("e => e.getAttribute('data-testid') || ''")
         if el.evaluate("e => !!e.closest('[data-testid=stElementToolbar]')"):
             toolbar = el.evaluate(OPACITY)
+            links.append(el.evaluate(outline))  # its first button
             break
-        if testid in ("stSidebarNavLink", "stPageLink-NavLink"):
-            links.append(el.evaluate("""e => { const s = getComputedStyle(e);
-                return [e.innerText.trim(), s.outlineStyle, parseFloat(s.outlineWidth)]; }"""))
-    assert len(links) >= 10, links
+        # The links, and the main area, which takes the focus to scroll by keyboard.
+        if testid in ("stSidebarNavLink", "stPageLink-NavLink", "stMain"):
+            links.append(el.evaluate(outline))
+    assert len(links) >= 12, links
     faint = [link for link in links if link[1] == "none" or link[2] < 2]
-    assert not faint, f"links with no visible focus outline: {faint}"
+    assert not faint, f"no visible focus outline on: {faint}"
     assert toolbar is not None, "the keyboard never reached a chart's toolbar"
     assert toolbar > 0.99, f"a chart's toolbar takes the focus while invisible (opacity {toolbar:.2f})"
 
