@@ -192,6 +192,29 @@ def test_growth_chart_speaks_the_readers_language(name, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", chart_view.SERIES)
+def test_a_partly_verified_value_is_marked_on_the_chart_as_its_caption_says(name, lang):
+    """The 2020 trains looked as sure as the rest: each value that is not verified carries the
+    mark the "read with care" line names, and no verified value does."""
+    view, spec = growth(name, lang)
+    rows = read_table("series")
+    doubtful = {(int(r.year), float(r.value)) for r in rows[rows["series"] == name].itertuples()
+                if r.status != "verified"}
+    texts = [lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "text"
+             and lay["mark"].get("text") == charts.CARE_MARK]
+    if not doubtful:
+        assert not texts and not view.caveats, name
+        return
+    assert len(texts) == 1
+    # At the points themselves (values in the unit the chart shows), one mark per doubtful value.
+    drawn = {(int(p["year"]), p["value"]) for p in dataset(spec, texts[0])}
+    points = {(int(p["year"]), p["value"]) for p in dataset(spec, point_layer(spec))}
+    assert drawn <= points and len(drawn) == len(doubtful), (drawn, doubtful)
+    assert sorted(y for y, _ in drawn) == sorted(y for y, _ in doubtful)
+    assert f"\\{charts.CARE_MARK}" in view.caveats  # the caption names the mark (escaped for Markdown)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
 def test_a_part_year_value_says_which_months_beside_its_point(name, lang):
     """A hollow 2021 point below the full 2015 one read as a fall: each part-year period is written
     on the chart ("Jan–Jun", "1–6月"), once, at its lowest point; full-year values get no such text."""

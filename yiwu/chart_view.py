@@ -227,7 +227,7 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     items = list(dict.fromkeys(f"{r.period_label}{dash(lang)}{r.note}" for r in frame.itertuples()
                                if r.status != "verified" and r.note))
     caveats = s["caveats"].format(items=sep.join(items)) if items else ""
-    alt_text = sep.join(sentences + [words["takeaway"]] + ([caveats.replace("**", "")] if caveats else []))
+    alt_text = sep.join(sentences + [words["takeaway"]] + ([caveats.replace("**", "").replace("\\*", "*")] if caveats else []))
     labels["description"] = alt_text
     if height:  # a slide: a shorter plot, and two columns of legend entries where they fit
         labels |= {"height": height, "fit_legends": True}

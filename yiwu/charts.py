@@ -268,6 +268,22 @@ def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
                                     tooltip=None).encode(x=x, y=y, text="span_label:N")
 
 
+CARE_MARK = "*"  # beside a value that is only partly verified; the caption under the chart says why
+
+
+def _care_marks(data: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """An asterisk above and left of each partly verified value, as in the "read with care" line.
+
+    Drawn like any other value, a partly verified one looked as sure as the
+    rest (the 2020 trains). Above and left: the right is where a part-year
+    value's months stand.
+    """
+    care = data[data["status"] != "verified"]
+    return alt.Chart(care).mark_text(text=CARE_MARK, fontSize=22, fontWeight="bold", baseline="middle",
+                                     align="right", dx=-6, dy=-11, color="currentColor", tooltip=None
+                                     ).encode(x=x, y=y)
+
+
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
     """A yearly series: lines through full-year values, points for every value.
 
@@ -350,6 +366,8 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
     if (data["kind"] == "partial").any():
         layers.append(_period_labels(data, x, y))
+    if "status" in data and (data["status"] != "verified").any():
+        layers.append(_care_marks(data, x, y))
     # fit-x: the height is the plot's own. Legends placed by hand do not count
     # towards the chart's size, so the bottom padding makes room for them.
     return alt.layer(*layers).properties(
