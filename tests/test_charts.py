@@ -10,6 +10,7 @@ does not open the same view.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from pathlib import Path
@@ -580,3 +581,37 @@ def test_a_partly_verified_value_shows_its_caveat_under_the_chart(lang):
             if r.status != "verified" and r.note:
                 assert view.caveats.count(f"{r.period_label}{dash(lang)}{r.note}") == 1, view.caveats
     assert shown >= 3  # the 2002 turnover and GDP reposts, the 2024 GDP jump
+
+
+def legend_titles(spec: dict) -> list[str]:
+    """The titles of the legends Vega draws in a chart, in the order they are stacked."""
+    found = []
+    for lay in layers(spec):
+        for channel in ("color", "shape", "strokeDash"):
+            enc = lay.get("encoding", {}).get(channel)
+            if enc and enc.get("legend") is not None and enc["legend"]["title"] not in [t for _, t in found]:
+                found.append((enc["legend"]["legendY"], enc["legend"]["title"]))
+    return [t for _, t in sorted(found)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_on_a_slide_a_growth_charts_legends_are_text_that_says_the_same(name, lang):
+    """Vega's legends, stacked under a slide's plot, took more room than the plot itself. A
+    slide draws none and shows the same legends as text; the plot gets their room."""
+    chapter, spec = growth(name, lang)
+    slide = chart_view.build_series(name, lang, height=chart_view.COMPACT_HEIGHT)
+    slide_spec = slide.chart.to_dict()
+    assert legend_titles(spec) == [title for _, title, _ in chapter.legends]
+    assert legend_titles(slide_spec) == [], f"{name}: Vega legends on a slide"
+    assert slide.legends == chapter.legends
+    assert slide_spec["height"] > 170 and slide_spec["padding"]["bottom"] < 20
+    # Every entry of every legend, in the chart's own colours; every measure the chart draws.
+    text_html = chart_view.legend_html(slide.legends)
+    for _, title, entries in slide.legends:
+        assert html.escape(title) in text_html
+        for _, colour, text in entries:
+            assert html.escape(text) in text_html and colour in text_html
+    drawn = set(chapter.frame["measure_label"])
+    measures = next((entries for key, _, entries in slide.legends if key == "color"), [])
+    assert {text for _, _, text in measures} == (drawn if len(drawn) > 1 else set())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import html
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ class SeriesView:
     alt: str  # the accessible name: what the chart shows and its takeaway
     described: str  # the visible text alternative under the chart (without the takeaway)
     caveats: str  # the partly verified values and why, as one line of Markdown ("" if none)
+    legends: list  # charts.growth_legends: drawn as text beside a slide's chart
     source_ids: list[str]
     log_offered: bool
     log: bool
@@ -180,10 +182,10 @@ def log_choice(frame: pd.DataFrame) -> tuple[bool, bool]:
     return spread >= LOG_OFFERED, spread >= LOG_DEFAULT
 
 
-# A growth chart's plot height on a slide: with its title, axis and legends it
-# fits under a slide's headline on a 1280 x 720 projector. (A slide leaves out
-# the chart's takeaway sentence: the slide's own lines make the point.)
-COMPACT_HEIGHT = 170
+# A growth chart's plot height on a slide: with its title, axis and legends
+# (as text, under it) it fits under a slide's headline on a 1280 x 720 projector. (A slide leaves out the chart's takeaway
+# sentence: the slide's own lines make the point.)
+COMPACT_HEIGHT = 230
 
 
 @shared
@@ -229,13 +231,13 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     caveats = s["caveats"].format(items=sep.join(items)) if items else ""
     alt_text = sep.join(sentences + [words["takeaway"]] + ([caveats.replace("**", "").replace("\\*", "*")] if caveats else []))
     labels["description"] = alt_text
-    if height:  # a slide: a shorter plot, and two columns of legend entries where they fit
-        labels |= {"height": height, "fit_legends": True}
+    if height:  # a slide: the legends beside the chart, as text, and the plot in their room
+        labels |= {"height": height, "legends_outside": True}
     chart = charts.growth_chart(frame, events, labels, log=log)
     source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))
     return SeriesView(name=name, chart=chart, frame=frame, table=series_table(frame, lang), events=events,
                       title=words["title"], takeaway=words["takeaway"], alt=alt_text, described=described,
-                      caveats=caveats, source_ids=source_ids,
+                      caveats=caveats, legends=charts.growth_legends(frame, labels), source_ids=source_ids,
                       log_offered=offered, log=log)
 
 
@@ -366,13 +368,56 @@ def beside(aside):
     return aside if aside is not None else contextlib.nullcontext()
 
 
-def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, aside, caveats: str = "") -> None:
+def swatch(kind: str, color: str, text: str) -> str:
+    """A legend entry as HTML: a symbol in ``color`` and its text, kept on one line.
+
+    ``kind``: line, dash, dots (lines); dot, big (a map's markers, edged in
+    white), ring (a white ring on the map); point, hollow (a ring with nothing
+    inside), triangle (a chart's points).
+    """
+    if kind == "line":
+        mark = f'<span style="display:inline-block;width:26px;border-top:3px solid {color};vertical-align:middle"></span>'
+    elif kind in ("dash", "dots"):
+        style = "dashed" if kind == "dash" else "dotted"
+        mark = f'<span style="display:inline-block;width:26px;border-top:3px {style} {color};vertical-align:middle"></span>'
+    elif kind == "ring":
+        mark = (f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
+                f'border:2px solid {color};background:#fff;vertical-align:middle"></span>')
+    elif kind in ("point", "hollow"):
+        fill, edge = (color, 0) if kind == "point" else ("transparent", 3)
+        mark = (f'<span style="display:inline-block;box-sizing:border-box;width:14px;height:14px;'
+                f'border-radius:50%;border:{edge}px solid {color};background:{fill};vertical-align:middle"></span>')
+    elif kind == "triangle":
+        mark = (f'<span style="display:inline-block;width:0;height:0;border-left:8px solid transparent;'
+                f'border-right:8px solid transparent;border-bottom:14px solid {color};vertical-align:middle"></span>')
+    else:
+        size = 16 if kind == "big" else 12
+        mark = (f'<span style="display:inline-block;width:{size}px;height:{size}px;border-radius:50%;'
+                f'background:{color};border:2px solid #fff;vertical-align:middle"></span>')
+    return f'<span style="white-space:nowrap;margin-right:1em">{mark} {text}</span>'
+
+
+def legend_html(legends) -> str:
+    """:func:`charts.growth_legends` as text: one line per legend, its title first."""
+    lines = [f"<div><b>{html.escape(title)}</b>&ensp;" + " ".join(swatch(k, c, html.escape(t)) for k, c, t in entries)
+             + "</div>" for _, title, entries in legends]
+    return '<div style="line-height:1.65;font-size:0.9em">' + "".join(lines) + "</div>"
+
+
+def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, aside, caveats: str = "",
+                 legends=None) -> None:
     """Under a chart: its sources, key events, text alternative and caveats.
 
     On a slide the events, text alternative and caveats go in ``aside``,
     beside the chart, where the class reads them off it; the sources stay
     under the chart (a long list would push the notes off a projector).
+    ``legends`` (a slide's growth chart): its legends as text, under the chart
+    (Vega's, stacked one under another, took more room than the plot).
     """
+    if legends:
+        # st.html, not Markdown with raw HTML: that needs a 184 KB HTML parser script.
+        with st.container(key="slide-legends"):
+            st.html(legend_html(legends))
     st.caption(cite(source_ids, lang))
     with beside(aside):
         if aside is None:
@@ -411,7 +456,8 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     # The chart's own ``description`` is its accessible name (Streamlit warns if alt= repeats it).
     show_chart(series_spec(name, lang, view.log, COMPACT_HEIGHT if compact else None), width="stretch",
                key=f"{key_prefix}_chart_{name}")
-    _chart_notes(view.source_ids, view.events, view.described, lang, aside, view.caveats)
+    _chart_notes(view.source_ids, view.events, view.described, lang, aside, view.caveats,
+                 view.legends if compact else None)
     s = _strings(lang)
     if explorer:
         st.header(s["numbers.table"], anchor=False)

@@ -176,63 +176,49 @@ class LegendStack:
     """Legends placed one under another below the plot (Vega puts them side by side)."""
 
     # Measured in the browser: a row of point symbols takes 29 px, a row of line
-    # symbols 19 px, a title 24 px (at the theme's 14 px labels); a symbol and
-    # its gap 20 px, Vega's padding between columns 10 px. Latin letters of
-    # the legends measured 0.40-0.46 em wide, Chinese characters 1 em.
-    ROW, LINE_ROW, TITLE, GAP, SYMBOL, COLUMN_GAP = 30, 20, 24, 12, 20, 10
+    # symbols 19 px, a title 24 px (at the theme's 14 px labels).
+    ROW, LINE_ROW, TITLE, GAP = 30, 20, 24, 12
 
-    @staticmethod
-    def text_width(text: str) -> float:
-        return sum(FONT_SIZE if ord(ch) > 0x2E80 else 0.46 * FONT_SIZE for ch in text)
-
-    def __init__(self, top: float, fit: list[tuple[str, list[str], int]] | None = None):
-        """``fit``: the (title, entries, row height) of every legend, given on a slide.
-
-        A slide on a projector has no room to spare below its chart. There a
-        legend whose entries fit twice over in the plot's width takes two
-        columns, and the titles stand left of their entries instead of above
-        them wherever that makes the legends shorter (on a 1280 x 720 slide,
-        three legends take 146 px instead of 218). The choices are Vega
-        expressions of the plot's width.
-        """
+    def __init__(self, top: float):
         self.y = top
-        self.fit_width = bool(fit)
-        self.y_expr = str(top)
-        self.cols: dict[str, str] = {}
-        self.left = "false"  # titles above their entries
-        if not fit:
-            return
-        fits, top_height, left_height, cols_top, cols_left = [], [], [], {}, {}
-        for title, entries, row in fit:
-            column = self.SYMBOL + max(self.text_width(e) for e in entries) + self.COLUMN_GAP
-            beside = self.text_width(title) + self.COLUMN_GAP
-            cols_top[title] = f"(width >= {2 * column:.0f} ? 2 : 1)"
-            cols_left[title] = f"(width >= {2 * column + beside:.0f} ? 2 : 1)"
-            fits.append(f"width >= {column + beside:.0f}")
-            top_height.append(f"{self.TITLE} + {row} * ceil({len(entries)} / {cols_top[title]})")
-            left_height.append(f"{row} * ceil({len(entries)} / {cols_left[title]})")
-        self.left = f"({' && '.join(fits)} && {' + '.join(left_height)} < {' + '.join(top_height)})"
-        self.cols = {title: f"({self.left} ? {cols_left[title]} : {cols_top[title]})" for title in cols_top}
 
     def add(self, title: str, entries: list[str], lines: bool = False, **kwargs) -> alt.Legend:
-        row = self.LINE_ROW if lines else self.ROW
-        if self.fit_width:
-            columns = self.cols[title]
-            kwargs |= {"columns": alt.ExprRef(columns), "legendY": alt.ExprRef(self.y_expr),
-                       "titleOrient": alt.ExprRef(f"{self.left} ? 'left' : 'top'"), "titleAnchor": "start"}
-            self.y_expr += (f" + ({self.left} ? 0 : {self.TITLE}) + {self.GAP}"
-                            f" + {row} * ceil({len(entries)} / {columns})")
-        else:
-            kwargs["legendY"] = self.y
-        legend = alt.Legend(title=title, orient="none", legendX=0, direction="vertical", **kwargs)
-        self.y += self.TITLE + row * len(entries) + self.GAP
+        legend = alt.Legend(title=title, orient="none", legendX=0, legendY=self.y, direction="vertical", **kwargs)
+        self.y += self.TITLE + (self.LINE_ROW if lines else self.ROW) * len(entries) + self.GAP
         return legend
 
-    def padding(self, height: float) -> dict | alt.ExprRef:
+    def padding(self, height: float) -> dict:
         """The chart's padding, with room at the bottom for the legends (Vega does not count them)."""
-        if not self.fit_width:
-            return {"left": 5, "right": 5, "top": 5, "bottom": max(self.y - height - 40, 5)}
-        return alt.ExprRef(f"{{left: 5, right: 5, top: 5, bottom: max({self.y_expr} - {height} - 40, 5)}}")
+        return {"left": 5, "right": 5, "top": 5, "bottom": max(self.y - height - 40, 5)}
+
+
+# The symbol of each kind of value, in a legend drawn outside the chart (see growth_legends).
+KIND_SYMBOLS = {"value": "point", "partial": "hollow", "threshold": "triangle"}
+
+
+def growth_legends(data: pd.DataFrame, labels: dict) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """What a growth chart's legends say: ``[(encoding, title, [(symbol, colour, text), …]), …]``.
+
+    The measures by colour, the kinds of value by shape, the two kinds of
+    line; a legend that would have one entry says nothing the title does not,
+    so it is left out. The chart draws them below its plot; a slide draws them
+    as text beside the chart (``labels["legends_outside"]``), where a projector
+    has room for them, and gives the plot that room.
+    """
+    measures, kinds = labels["measure_domain"], labels["kind_domain"]
+    segments = line_segments(data, labels["line.yearly"], labels["line.gap"])
+    has_gap = bool(len(segments)) and (segments["gap"] == labels["line.gap"]).any()
+    legends = []
+    if len(measures) > 1:
+        legends.append(("color", labels["measure_title"],
+                        [("point", c, m) for m, c in zip(measures, labels["measure_colors"], strict=True)]))
+    if len(kinds) > 1:
+        legends.append(("kind", labels["kind_title"], [(KIND_SYMBOLS[i], RULE_COLOR, k) for i, k in
+                                                        zip(labels["kind_ids"], kinds, strict=True)]))
+    if has_gap:
+        legends.append(("dash", labels["line.title"],
+                        [("line", RULE_COLOR, labels["line.yearly"]), ("dash", RULE_COLOR, labels["line.gap"])]))
+    return legends
 
 
 def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
@@ -337,23 +323,18 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     y = alt.Y("value:Q", scale=y_scale, axis=y_axis)
     base = alt.Chart(data)
 
-    # A legend that would have one entry says nothing the title does not.
     segments = line_segments(data, labels["line.yearly"], labels["line.gap"])
-    has_gap = bool(len(segments)) and (segments["gap"] == labels["line.gap"]).any()
     # The legends are stacked under the plot, one below the other, so that they
-    # fit a phone (side by side they would be cut off). A legend with one entry
-    # says nothing the title does not, so it is left out.
-    row = LegendStack.ROW
-    shown = {"color": (labels["measure_title"], list(measures), row) if len(measures) > 1 else None,
-             "kind": (labels["kind_title"], list(kinds), row) if len(kinds) > 1 else None,
-             "dash": (labels["line.title"], [labels["line.yearly"], labels["line.gap"]], LegendStack.LINE_ROW)
-             if has_gap else None}
-    stack = LegendStack(top=height + 52, fit=[x for x in shown.values() if x] if labels.get("fit_legends") else None)
-    color_legend = stack.add(*shown["color"][:2]) if shown["color"] else None
-    kind_legend = (stack.add(*shown["kind"][:2], symbolFillColor=RULE_COLOR, symbolStrokeColor=RULE_COLOR)
-                   if shown["kind"] else None)
-    dash_legend = (stack.add(*shown["dash"][:2], lines=True, symbolStrokeColor=RULE_COLOR, symbolStrokeWidth=2.5)
-                   if shown["dash"] else None)
+    # fit a phone (side by side they would be cut off); on a slide they are
+    # drawn beside the chart instead (growth_legends).
+    shown = {} if labels.get("legends_outside") else {key: (title, [e[2] for e in entries])
+                                                     for key, title, entries in growth_legends(data, labels)}
+    stack = LegendStack(top=height + 52)
+    color_legend = stack.add(*shown["color"]) if "color" in shown else None
+    kind_legend = (stack.add(*shown["kind"], symbolFillColor=RULE_COLOR, symbolStrokeColor=RULE_COLOR)
+                   if "kind" in shown else None)
+    dash_legend = (stack.add(*shown["dash"], lines=True, symbolStrokeColor=RULE_COLOR, symbolStrokeWidth=2.5)
+                   if "dash" in shown else None)
     color = alt.Color("measure_label:N", scale=colors, title=labels["measure_title"], legend=color_legend)
     dash = alt.StrokeDash("gap:N", title=labels["line.title"],
                           scale=alt.Scale(domain=[labels["line.yearly"], labels["line.gap"]], range=[[1, 0], [5, 5]]),

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ROOT, charts, lazy, maps
-from yiwu.chart_view import beside, show_chart, show_table
+from yiwu.chart_view import beside, show_chart, show_table, swatch
 from yiwu.content import FACT
 from yiwu.i18n import colon, fmt_number, keep_choice, sentences, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
@@ -155,35 +155,19 @@ def _map_width(key: str) -> int | None:
     return st.session_state.get(store)
 
 
-def _swatch(kind: str, color: str, text: str) -> str:
-    if kind == "line":
-        mark = f'<span style="display:inline-block;width:26px;border-top:3px solid {color};vertical-align:middle"></span>'
-    elif kind in ("dash", "dots"):
-        style = "dashed" if kind == "dash" else "dotted"
-        mark = f'<span style="display:inline-block;width:26px;border-top:3px {style} {color};vertical-align:middle"></span>'
-    elif kind == "ring":
-        mark = (f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
-                f'border:2px solid {color};background:#fff;vertical-align:middle"></span>')
-    else:
-        size = 16 if kind == "big" else 12
-        mark = (f'<span style="display:inline-block;width:{size}px;height:{size}px;border-radius:50%;'
-                f'background:{color};border:2px solid #fff;vertical-align:middle"></span>')
-    return f'<span style="white-space:nowrap;margin-right:1em">{mark} {text}</span>'
-
-
 def _legend(words: dict[str, str], layers: set[str]) -> None:
     hexes = {name: "#" + "".join(f"{c:02X}" for c in rgb) for name, rgb in
              (("rail", maps.RAIL), ("sea", maps.SEA), ("hub", maps.HUB), ("story", maps.STORY))}
-    items = [_swatch("big", "#141414", words["legend.yiwu"])]
+    items = [swatch("big", "#141414", words["legend.yiwu"])]
     if "rail" in layers:
-        items += [_swatch("line", hexes["rail"], words["legend.rail"]),
-                  _swatch("ring", hexes["rail"], words["legend.border"])]
+        items += [swatch("line", hexes["rail"], words["legend.rail"]),
+                  swatch("ring", hexes["rail"], words["legend.border"])]
     if "sea" in layers:
-        items += [_swatch("dash", hexes["sea"], words["legend.sea"]), _swatch("dots", hexes["sea"], words["legend.road"])]
+        items += [swatch("dash", hexes["sea"], words["legend.sea"]), swatch("dots", hexes["sea"], words["legend.road"])]
     if "markets" in layers:
-        items.append(_swatch("dot", hexes["hub"], words["legend.hub"]))
+        items.append(swatch("dot", hexes["hub"], words["legend.hub"]))
     if "stories" in layers:
-        items.append(_swatch("dot", hexes["story"], words["legend.story"]))
+        items.append(swatch("dot", hexes["story"], words["legend.story"]))
     # st.html, not Markdown with raw HTML: that needs a 184 KB HTML parser script.
     st.html('<div style="line-height:2;font-size:0.9em">' + " ".join(items) + "</div>")
 

@@ -291,21 +291,30 @@ def test_every_chart_slide_shows_its_plot_axes_and_legends_on_a_projector(browse
         open_page(page, app_url, "present", lang, step=n)
         page.wait_for_selector('[data-testid="stVegaLiteChart"] svg .role-axis-title text', timeout=15_000)
         page.screenshot(path=str(shots / f"present-{lang}-chart-{name}-{width}x{height}.png"))
+        # A growth chart's legends are text under its plot (.st-key-slide-legends): an entry
+        # and each legend's title; Vega draws none there.
         edges = page.evaluate("""() => {
             const boxes = sel => Array.from(document.querySelectorAll(sel)).map(e => e.getBoundingClientRect());
             const axes = boxes('[data-testid="stVegaLiteChart"] svg .role-axis-title text');
             const legend = boxes('[data-testid="stVegaLiteChart"] svg .role-legend-label text, '
-                                 + '[data-testid="stVegaLiteChart"] svg .role-legend-title text');
+                                 + '[data-testid="stVegaLiteChart"] svg .role-legend-title text, '
+                                 + '.st-key-slide-legends span[style*="nowrap"], .st-key-slide-legends b');
             const chart = document.querySelector('[data-testid="stVegaLiteChart"]').getBoundingClientRect();
             return {axes: Math.max(...axes.map(b => b.bottom)), legend: Math.max(0, ...legend.map(b => b.bottom)),
                     right: Math.max(0, ...legend.map(b => b.right)), legends: legend.length,
-                    edge: Math.min(chart.right, window.innerWidth)};
+                    edge: Math.min(chart.right, window.innerWidth),
+                    plot: Math.max(0, ...boxes('[data-testid="stVegaLiteChart"] svg .role-axis-grid').map(b => b.height)),
+                    vega: document.querySelectorAll('[data-testid="stVegaLiteChart"] svg .role-legend').length};
         }""")
         assert edges["axes"] <= height, f"step {n} ({name}): an axis title is below the screen ({edges})"
         assert edges["legend"] <= height, f"step {n} ({name}): a legend runs below the screen ({edges})"
         assert edges["right"] <= edges["edge"] + 1, f"step {n} ({name}): a legend is cut at the right ({edges})"
         if name in ("trade", "trains"):
             assert edges["legends"] >= 5, f"step {n} ({name}): legends missing ({edges})"
+        # A growth chart: its legends as text, and a taller plot in their room (its gridlines
+        # spanned 150 px with Vega's legends under it).
+        if name != "timeline":
+            assert edges["vega"] == 0 and edges["plot"] >= 180, f"step {n} ({name}): {edges}"
         if name == "timeline":  # the generation picker shows all six choices, none cut at the column's edge
             cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stButtonGroup"]')).flatMap(
                 g => Array.from(g.querySelectorAll('button')).filter(
