@@ -357,6 +357,9 @@ def test_timeline_shows_six_generations_and_the_key_events(lang):
     assert {1982, 1984, 1988, 2002, 2011, 2013, 2014, 2024, 2025} <= set(events["year"])
     for text in words_on_chart(spec) + [spec["description"]] + [b["name"] for b in bands]:
         assert bool(HAN.search(text)) == (lang == "zh") or text.isdigit(), text
+    # Its year labels are openings of generations (a 2012 among them read as a regular step).
+    ticks = layers(spec)[0]["encoding"]["x"]["axis"]["values"]
+    assert set(ticks) <= set(gens["year"]) and min(ticks) == 1982 and max(ticks) == max(gens["year"])
 
 
 def test_timeline_selection_is_a_click_on_a_generation():

@@ -38,7 +38,10 @@ MEASURE_COLORS = {"total": "#0072B2", "exports": "#D55E00", "entities": "#009E73
                   "all_markets": "#0072B2", "ccc": "#D55E00", "itc": "#009E73", "gdp": "#0072B2"}
 LOG_OFFERED = 10.0  # offer a log scale when the largest value is this many times the smallest
 LOG_DEFAULT = 100.0  # and start on it when the values span two orders of magnitude
-TIMELINE_TICKS = [1982, 1992, 2002, 2012, 2025]
+# The timeline's year labels: openings of market generations, not a regular
+# step (1982, 1992, 2002, 2012, 2025 read as even steps with an uneven last
+# one); 1984 and 1986 would crowd 1982.
+TIMELINE_TICKS = [1982, 1992, 2002, 2025]
 
 
 def _strings(lang: str, prefix: str = "charts.") -> dict[str, str]:
