@@ -261,6 +261,7 @@ def test_streamlits_own_words_follow_the_pages_language(browser_page, app_url):
     menu.wait_for(state="visible", timeout=10_000)
     text = menu.inner_text()
     assert zh["streamlit.print"] in text and "Print" not in text, text
+    assert zh["streamlit.made_with"].strip() in text and "Made with" not in text, text
     page.keyboard.press("Escape")
     # The language link is read in the language it names.
     link_lang = """(name) => Array.from(document.querySelectorAll('[data-testid="stPageLink"] p'))
