@@ -14,6 +14,7 @@ import copy
 import html
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import altair as alt
@@ -464,21 +465,23 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     s = _strings(lang)
     if explorer:
         st.header(s["numbers.table"], anchor=False)
-        show_table(view.table)
+        show_table(view.table, wide=(s["col.source"], s["col.note"]))
         st.download_button(s["download"], csv_bytes(view.table),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
     else:
         with lazy.expander(s["table"], key=f"{key_prefix}_table_{name}") as opened:
             if opened:
-                show_table(view.table)
+                show_table(view.table, wide=(s["col.source"], s["col.note"]))
 
 
-def show_table(table: pd.DataFrame) -> None:
+def show_table(table: pd.DataFrame, wide: Iterable[str] = (), whole: Iterable[str] = ()) -> None:
     """A data table: plain HTML, which screen readers read, drawn as Markdown (see :mod:`yiwu.markdown`).
 
     On a phone a table of more than three columns is wider than the screen
     and scrolls sideways in its own box (assets/tables.css); a caption above
-    it, shown only on narrow screens, says so.
+    it, shown only on narrow screens, says so. ``wide``: the columns of long
+    texts (notes, sources), which get more room than the rest; ``whole``:
+    columns of names that a Chinese line must not break (德黑兰, not 德黑 / 兰).
     """
     st.html(ASSETS / "tables.css")
     text = markdown.table(table)
@@ -487,10 +490,9 @@ def show_table(table: pd.DataFrame) -> None:
         with st.container(key=f"table-swipe-{tag}"):
             st.caption(t("charts.table_swipe"))
     # The column count in the key gives the table its least width on a phone;
-    # columns of long texts (notes, sources) are named there too, and get more
-    # room than the rest: Chinese notes were wrapped every two characters.
-    texts = "".join(f"text{n + 1}-" for n, c in enumerate(table.columns)
-                    if n and table[c].astype(str).str.len().max() > 10)
+    # the numbers of the ``wide`` columns are there too (assets/tables.css).
+    texts = "".join(f"text{n + 1}-" for n, c in enumerate(table.columns) if c in set(wide))
+    texts += "".join(f"whole{n + 1}-" for n, c in enumerate(table.columns) if c in set(whole))
     with st.container(key=f"table-{cols}-{texts}{tag}"):
         st.markdown(text)
 
@@ -592,7 +594,7 @@ def render_timeline(lang: str, aside=None) -> None:
     _chart_notes(view.source_ids, view.events, view.alt, lang, aside)
     with lazy.expander(s["table"], key="timeline_table") as opened:
         if opened:
-            show_table(view.table)
+            show_table(view.table, wide=(s["tt.when"], s["col.source"]))
 
 
 def explorer(lang: str) -> None:

@@ -336,7 +336,7 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
         if opened:
             table = maps.route_table(routes, words, year=year)
             st.caption(words["route_count"].format(n=len(table), year=year))
-            show_table(table)
+            show_table(table, wide=(words["table.source"],), whole=(words["table.from"], words["table.to"]))
 
 
 @shared

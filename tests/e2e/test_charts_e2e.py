@@ -118,11 +118,25 @@ def test_a_table_keeps_short_columns_readable_on_a_laptop(browser_page, app_url)
     split = browser_page.locator(f"{TABLE} th, {TABLE} td:first-child").evaluate_all(SPLIT_WORDS)
     assert not split, f"words broken across lines: {split}"
     # The notes, long texts, have room for five characters a line (they had
-    # less than four: "来源只 / 说出口 / 突破 / 3000亿 / 元。").
-    heads = browser_page.locator(f"{TABLE} thead th").all_inner_texts()
-    column = heads.index(read_strings("zh")["charts.col.note"]) + 1
-    notes = browser_page.locator(f"{TABLE} td:nth-child({column})").evaluate_all(SQUEEZED_CELLS.replace("3.4", "5"))
-    assert not notes, f"notes squeezed to {min(notes):.1f} characters a line"
+    # less than four: "来源只 / 说出口 / 突破 / 3000亿 / 元。"), in every series.
+    for series in ("trade", "gdp", "trains"):
+        if series != "trade":
+            open_page(browser_page, app_url, "numbers", "zh", series=series)
+            wait_for_charts(browser_page)
+        heads = browser_page.locator(f"{TABLE} thead th").all_inner_texts()
+        column = heads.index(read_strings("zh")["charts.col.note"]) + 1
+        notes = browser_page.locator(f"{TABLE} td:nth-child({column})").evaluate_all(
+            SQUEEZED_CELLS.replace("3.4", "5"))
+        assert not notes, f"{series}: notes squeezed to {min(notes):.1f} characters a line"
+
+
+def test_the_route_table_keeps_each_place_name_whole(browser_page, app_url):
+    """马扎里沙里夫 on one line in a laptop's column, not 马扎 / 里沙 / 里夫."""
+    open_page(browser_page, app_url, "world", "zh")
+    browser_page.get_by_text(read_strings("zh")["map.table.title"], exact=True).click()
+    browser_page.wait_for_selector(TABLE, timeout=30_000)
+    split = browser_page.locator(f"{TABLE} td:nth-child(1), {TABLE} td:nth-child(2)").evaluate_all(SPLIT_WORDS)
+    assert not split, f"place names broken across lines: {split}"
 
 
 def test_a_shared_link_opens_the_same_generation_and_a_click_changes_it(browser_page, app_url):
