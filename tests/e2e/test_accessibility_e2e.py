@@ -197,6 +197,10 @@ def test_keyboard_focus_shows_on_links_and_on_a_charts_toolbar(browser_page, app
         if el.evaluate("e => !!e.closest('[data-testid=stElementToolbar]')"):
             toolbar = el.evaluate(OPACITY)
             links.append(el.evaluate(outline))  # its first button
+            # on top, where the eye sees it: not under the chart's drawing
+            on_top = el.evaluate("""e => { const r = e.getBoundingClientRect();
+                const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                return !!hit && e.contains(hit); }""")
             break
         # The links, and the main area, which takes the focus to scroll by keyboard.
         if testid in ("stSidebarNavLink", "stPageLink-NavLink", "stMain"):
@@ -206,6 +210,7 @@ def test_keyboard_focus_shows_on_links_and_on_a_charts_toolbar(browser_page, app
     assert not faint, f"no visible focus outline on: {faint}"
     assert toolbar is not None, "the keyboard never reached a chart's toolbar"
     assert toolbar > 0.99, f"a chart's toolbar takes the focus while invisible (opacity {toolbar:.2f})"
+    assert on_top, "a chart's focused toolbar button lies under the chart"
 
 
 def test_on_a_phone_the_keyboard_skips_the_closed_sidebar_and_reaches_it_once_opened(phone_page, app_url):
