@@ -114,25 +114,35 @@ def _view() -> str:
 # frame every route (maps.fit_view); the user agent only says "phone". The
 # probe is mounted only with the interactive map, so the page's first view
 # does not wait for it. It reports the width of the box it stands in (the
-# map's column), again when that changes by more than a tenth, which reruns
-# the page once with the map framed for it.
+# map's column), which reruns the page once with the map framed for it, and
+# again when that width changes by more than a tenth, but only until the
+# reader has touched the map: a new frame would throw away their zoom and
+# pan (closing the sidebar, turning a phone).
 _PROBE_JS = """
 export default function ({ data, parentElement, setStateValue }) {
   const host = parentElement instanceof ShadowRoot ? parentElement.host : parentElement;
   const box = host.closest('[data-testid="stVerticalBlock"]');
   if (!box) return;
-  let sent = data || 0, timer = 0;
+  let sent = data || 0, timer = 0, touched = false;
   const report = () => {
     const width = Math.round(box.getBoundingClientRect().width);
-    if (width > 0 && Math.abs(width - sent) > sent / 10) {
+    if (width > 0 && Math.abs(width - sent) > sent / 10 && !(touched && sent)) {
       sent = width;
       setStateValue("width", width);
     }
   };
+  const touch = (event) => {
+    if (event.target.closest && event.target.closest('[data-testid="stDeckGlJsonChart"]')) touched = true;
+  };
+  const kinds = ["pointerdown", "wheel", "keydown", "touchstart"];
+  kinds.forEach((kind) => box.addEventListener(kind, touch, true));
   const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(report, 150); });
   observer.observe(box);
   report();
-  return () => { observer.disconnect(); clearTimeout(timer); };
+  return () => {
+    observer.disconnect(); clearTimeout(timer);
+    kinds.forEach((kind) => box.removeEventListener(kind, touch, true));
+  };
 }
 """
 

@@ -314,3 +314,30 @@ def test_the_interactive_map_opens_with_yiwu_and_every_story_in_sight(browser_pa
         page.wait_for_timeout(1000)
     assert seen[-1] == (1, 3), f"(Yiwu's dot, story dots) whole on the map, each second: {seen}"
     assert page.requests_outside == [] and not page.console_errors, page.console_errors
+
+
+@pytest.mark.parametrize("touched", [False, True])
+def test_a_wider_map_is_framed_again_only_until_the_reader_moves_it(browser_page, app_url, touched):
+    # Framed anew for its width, the map threw away a reader's zoom and pan
+    # when the sidebar closed (447 -> 702 px): after a drag it keeps them.
+    page = browser_page
+    page.set_viewport_size({"width": 800, "height": 800})
+    received = count_ws_bytes(page)
+    open_page(page, app_url, "world", "en")
+    open_interactive(page, "en")
+    chart = page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    if touched:
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 80, y + 40, steps=8)
+        page.mouse.up()
+        page.wait_for_timeout(1000)
+    before = received[0]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_timeout(3000)
+    assert chart.bounding_box()["width"] > box["width"] * 1.4
+    rerun = received[0] > before
+    assert rerun != touched, "framed again after a drag" if touched else "a wider map was not framed again"
