@@ -212,6 +212,8 @@ def test_a_partly_verified_value_is_marked_on_the_chart_as_its_caption_says(name
     assert drawn <= points and len(drawn) == len(doubtful), (drawn, doubtful)
     assert sorted(y for y, _ in drawn) == sorted(y for y, _ in doubtful)
     assert f"\\{charts.CARE_MARK}" in view.caveats  # the caption names the mark (escaped for Markdown)
+    # In its value's colour: two close values (2006) each keep their own mark.
+    assert texts[0]["encoding"]["color"]["field"] == point_layer(spec)["encoding"]["color"]["field"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -618,3 +620,10 @@ def test_on_a_slide_a_growth_charts_legends_are_text_that_says_the_same(name, la
     drawn = set(chapter.frame["measure_label"])
     measures = next((entries for key, _, entries in slide.legends if key == "color"), [])
     assert {text for _, _, text in measures} == (drawn if len(drawn) > 1 else set())
+    # Only the kinds of line it draws (the entities chart listed a solid line it has not).
+    labels = chart_view.base_labels(lang)
+    lines = set(charts.line_segments(chapter.frame, labels["line.yearly"], labels["line.gap"])["gap"])
+    dash = next((entries for key, _, entries in slide.legends if key == "dash"), None)
+    assert dash is None or {text for _, _, text in dash} == lines, (dash, lines)
+    if name == "entities":
+        assert dash and [text for _, _, text in dash] == [labels["line.gap"]]

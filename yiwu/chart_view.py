@@ -429,9 +429,11 @@ def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, as
         else:
             with st.container(key="slide-events"):  # set tighter on a slide (present_css)
                 _events_list(events, lang)
-        st.caption(described)
+        # The caveats before the description: on a slide they explain the
+        # asterisks the class sees, and must not run below the screen.
         if caveats:
             st.caption(caveats)
+        st.caption(described)
 
 
 def _scale_picker(name: str, lang: str, key: str, default_log: bool) -> bool:

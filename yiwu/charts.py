@@ -215,9 +215,11 @@ def growth_legends(data: pd.DataFrame, labels: dict) -> list[tuple[str, str, lis
     if len(kinds) > 1:
         legends.append(("kind", labels["kind_title"], [(KIND_SYMBOLS[i], RULE_COLOR, k) for i, k in
                                                         zip(labels["kind_ids"], kinds, strict=True)]))
-    if has_gap:
+    if has_gap:  # the kinds of line the chart draws (the entities chart has only dashed ones)
+        drawn = set(segments["gap"])
         legends.append(("dash", labels["line.title"],
-                        [("line", RULE_COLOR, labels["line.yearly"]), ("dash", RULE_COLOR, labels["line.gap"])]))
+                        [(symbol, RULE_COLOR, labels[key]) for symbol, key in (("line", "line.yearly"), ("dash", "line.gap"))
+                         if labels[key] in drawn]))
     return legends
 
 
@@ -257,17 +259,17 @@ def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
 CARE_MARK = "*"  # beside a value that is only partly verified; the caption under the chart says why
 
 
-def _care_marks(data: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+def _care_marks(data: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color) -> alt.Chart:
     """An asterisk above and left of each partly verified value, as in the "read with care" line.
 
     Drawn like any other value, a partly verified one looked as sure as the
     rest (the 2020 trains). Above and left: the right is where a part-year
-    value's months stand.
+    value's months stand. In its value's colour, so that two close values
+    (2006: one market and all of them) each keep their own.
     """
     care = data[data["status"] != "verified"]
     return alt.Chart(care).mark_text(text=CARE_MARK, fontSize=22, fontWeight="bold", baseline="middle",
-                                     align="right", dx=-6, dy=-11, color="currentColor", tooltip=None
-                                     ).encode(x=x, y=y)
+                                     align="right", dx=-6, dy=-11, tooltip=None).encode(x=x, y=y, color=color)
 
 
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
@@ -336,9 +338,10 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     dash_legend = (stack.add(*shown["dash"], lines=True, symbolStrokeColor=RULE_COLOR, symbolStrokeWidth=2.5)
                    if "dash" in shown else None)
     color = alt.Color("measure_label:N", scale=colors, title=labels["measure_title"], legend=color_legend)
-    dash = alt.StrokeDash("gap:N", title=labels["line.title"],
-                          scale=alt.Scale(domain=[labels["line.yearly"], labels["line.gap"]], range=[[1, 0], [5, 5]]),
-                          legend=dash_legend)
+    dashes = [(kind, pattern) for kind, pattern in ((labels["line.yearly"], [1, 0]), (labels["line.gap"], [5, 5]))
+              if kind in set(segments["gap"])] or [(labels["line.yearly"], [1, 0])]  # (no line at all)
+    dash = alt.StrokeDash("gap:N", title=labels["line.title"], legend=dash_legend,
+                          scale=alt.Scale(domain=[k for k, _ in dashes], range=[p for _, p in dashes]))
     line = alt.Chart(segments).mark_line().encode(x=x, y=y, color=color, strokeDash=dash, detail="segment:N")
     points = base.mark_point(filled=True, opacity=1, size=150).encode(
         x=x, y=y, color=color,
@@ -348,7 +351,7 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     if (data["kind"] == "partial").any():
         layers.append(_period_labels(data, x, y))
     if "status" in data and (data["status"] != "verified").any():
-        layers.append(_care_marks(data, x, y))
+        layers.append(_care_marks(data, x, y, color))
     # fit-x: the height is the plot's own. Legends placed by hand do not count
     # towards the chart's size, so the bottom padding makes room for them.
     return alt.layer(*layers).properties(

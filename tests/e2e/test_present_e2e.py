@@ -354,6 +354,11 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
                     ".st-key-slide-events li", "items => items.map(li => li.getBoundingClientRect().bottom)")
                 off = [i + 1 for i, bottom in enumerate(bottoms) if bottom > height]
                 assert not off, f"step {n} ({name}): key events {off} of {len(bottoms)} are below the screen"
+                # So is the line that explains the chart's asterisks ("Read with care").
+                care = page.eval_on_selector_all(
+                    ".st-key-slide-notes [data-testid='stCaptionContainer']",
+                    "cs => cs.filter(c => c.innerText.includes('*')).map(c => c.getBoundingClientRect().bottom)")
+                assert all(bottom <= height for bottom in care), f"step {n} ({name}): caveats below the screen {care}"
                 if name == "map world":  # its layer and view choices too, beside the map, on screen
                     for group in page.locator(".st-key-slide-notes [data-testid='stButtonGroup']").all():
                         box = group.bounding_box()
