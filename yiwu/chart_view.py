@@ -102,7 +102,7 @@ class SeriesView:
     alt: str  # the accessible name: what the chart shows and its takeaway
     described: str  # the visible text alternative under the chart (without the takeaway)
     caveats: str  # the partly verified values and why, as one line of Markdown ("" if none)
-    legends: list  # charts.growth_legends: drawn as text beside a slide's chart
+    legends: list  # charts.growth_legends: drawn as text under a slide's chart
     source_ids: list[str]
     log_offered: bool
     log: bool
@@ -186,9 +186,10 @@ def log_choice(frame: pd.DataFrame) -> tuple[bool, bool]:
     return spread >= LOG_OFFERED, spread >= LOG_DEFAULT
 
 
-# A growth chart's plot height on a slide: with its title, axis and legends
-# (as text, under it) it fits under a slide's headline on a 1280 x 720 projector. (A slide leaves out the chart's takeaway
-# sentence: the slide's own lines make the point.)
+# A growth chart's plot height on a slide: with its title, its axis and its
+# legends (as text, under it) it fits under a slide's headline on a 1280 x 720
+# projector. (A slide leaves out the chart's takeaway sentence: the slide's
+# own lines make the point.)
 COMPACT_HEIGHT = 230
 
 
@@ -235,7 +236,7 @@ def build_series(name: str, lang: str, log: bool | None = None, height: int | No
     caveats = s["caveats"].format(items=sep.join(items)) if items else ""
     alt_text = sep.join(sentences + [words["takeaway"]] + ([caveats.replace("**", "").replace("\\*", "*")] if caveats else []))
     labels["description"] = alt_text
-    if height:  # a slide: the legends beside the chart, as text, and the plot in their room
+    if height:  # a slide: the legends as text under the chart, and the plot in their room
         labels |= {"height": height, "legends_outside": True}
     chart = charts.growth_chart(frame, events, labels, log=log)
     source_ids = list(dict.fromkeys(i for ids in frame["source_ids"] for i in ids))
@@ -403,16 +404,17 @@ def swatch(kind: str, color: str, text: str) -> str:
 
 def legend_html(legends) -> str:
     """:func:`charts.growth_legends` as text: one line per legend, its title first."""
-    lines = [f"<div><b>{html.escape(title)}</b>&ensp;" + " ".join(swatch(k, c, html.escape(t)) for k, c, t in entries)
+    lines = [f"<div><b>{html.escape(title)}</b>&ensp;"
+             + " ".join(swatch(kind, colour, html.escape(text)) for kind, colour, text in entries)
              + "</div>" for _, title, entries in legends]
     return '<div style="line-height:1.65;font-size:0.9em">' + "".join(lines) + "</div>"
 
 
 def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, aside, caveats: str = "",
                  legends=None) -> None:
-    """Under a chart: its sources, key events, text alternative and caveats.
+    """Under a chart: its sources, key events, caveats and text alternative.
 
-    On a slide the events, text alternative and caveats go in ``aside``,
+    On a slide the events, caveats and text alternative go in ``aside``,
     beside the chart, where the class reads them off it; the sources stay
     under the chart (a long list would push the notes off a projector).
     ``legends`` (a slide's growth chart): its legends as text, under the chart

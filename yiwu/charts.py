@@ -199,11 +199,11 @@ KIND_SYMBOLS = {"value": "point", "partial": "hollow", "threshold": "triangle"}
 def growth_legends(data: pd.DataFrame, labels: dict) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     """What a growth chart's legends say: ``[(encoding, title, [(symbol, colour, text), …]), …]``.
 
-    The measures by colour, the kinds of value by shape, the two kinds of
-    line; a legend that would have one entry says nothing the title does not,
-    so it is left out. The chart draws them below its plot; a slide draws them
-    as text beside the chart (``labels["legends_outside"]``), where a projector
-    has room for them, and gives the plot that room.
+    The measures by colour, the kinds of value by shape, the kinds of line
+    drawn; a legend of colours or shapes that would have one entry says
+    nothing the title does not, so it is left out. The chart draws them below
+    its plot; a slide draws them as text under the chart
+    (``labels["legends_outside"]``), in less room, and gives the plot the rest.
     """
     measures, kinds = labels["measure_domain"], labels["kind_domain"]
     segments = line_segments(data, labels["line.yearly"], labels["line.gap"])
