@@ -114,7 +114,7 @@ def move(to: str) -> None:
 
 
 kicker = (t("present.kicker", lang, n=step.chapter_number, title=step.chapter_title) if step.chapter_id
-          else t("present.opening", lang))
+          else t("present.closing_kicker" if step.role == "closing" else "present.opening", lang))
 with st.container(horizontal=True, vertical_alignment="center", gap="small", key="present-nav"):
     st.button("⇤", key="present-first", help=t("present.first", lang), shortcut="Home",
               on_click=move, args=("first",), disabled=current == 1)
@@ -143,9 +143,9 @@ if show_notes:
 
 with st.container(key="present-step"):
     st.title(fill_facts(step.headline, lang), anchor=False)  # the page's one h1
-    # A chart or map sits beside the text; figure cards need the full width
-    # for their numbers, so they go underneath.
-    beside = step.visual is not None and step.visual.kind != "figures"
+    # A chart or map sits beside the text; figure cards, the key terms and
+    # the count of sources need the full width, so they go underneath.
+    beside = step.visual is not None and step.visual.kind in ("chart", "map")
     if beside:
         # Three boxes laid out by present_css: on a wide screen the text, with
         # the chart's notes (legend, key events, sources) under it, beside the
@@ -158,9 +158,12 @@ with st.container(key="present-step"):
     else:
         text, visual, notes = st.container(), st.container(), None
     with text, st.container(key="present-lines"):
-        if step.chapter_id:
+        if step.role == "section":
             for line in step.lines:
                 st.markdown(fill_facts(line, lang))
+        elif step.role == "closing":
+            st.markdown(t("present.closing_intro", lang))
+            st.markdown("\n".join(step.lines))
         else:
             st.markdown(t("present.agenda", lang, n=len(step.lines)))
             half = (len(step.lines) + 1) // 2
@@ -169,8 +172,10 @@ with st.container(key="present-step"):
     with text:
         if step.facts:
             st.caption(cite(fact_sources(step.facts), lang))
+        if step.role == "closing":
+            st.caption(t("present.closing_sources", lang))
         # Key terms on the slide open their explanation, as in the chapters.
-        if step.chapter_id:
+        if step.role != "opening":
             terms_row(" ".join((step.headline, *step.lines)), lang, key="present-terms")
     if step.visual is not None:
         with visual:
@@ -185,6 +190,11 @@ with st.container(horizontal=True, gap="medium", key="present-footer"):
                     width="content")
     if step.chapter_id:
         link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon=":material/menu_book:")
+    elif step.role == "closing":
+        # The chapter whose step shows the list of sources.
+        sources_at = next((s.chapter_id for s in steps if s.visual and s.visual.kind == "sources"), None)
+        if sources_at:
+            link(sources_at, lang, label=t("present.closing_link", lang), icon=":material/menu_book:")
     link("home", lang, label=t("present.exit", lang), icon=":material/home:")
 with st.container(key="present-keys"):  # a phone has no arrow keys: hidden there (present_css)
     st.caption(t("present.keys", lang))

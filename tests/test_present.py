@@ -7,7 +7,17 @@ from streamlit.testing.v1 import AppTest
 
 from yiwu import ROOT
 from yiwu.loaders import LANGS, read_chapter, read_strings, read_table
-from yiwu.present import DEFAULT_MINUTES, Step, budget, build_steps, parse_step, read_notes, wants_notes
+from yiwu.present import (
+    CLOSING,
+    DEFAULT_MINUTES,
+    Step,
+    budget,
+    build_steps,
+    closing_from,
+    parse_step,
+    read_notes,
+    wants_notes,
+)
 
 CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -15,12 +25,13 @@ TIMEOUT = 60
 
 
 def steps_for(lang: str) -> list[Step]:
-    return build_steps([read_chapter(c, lang) for c in CHAPTERS], read_strings(lang)["app.title"])
+    strings = read_strings(lang)
+    return build_steps([read_chapter(c, lang) for c in CHAPTERS], strings["app.title"], closing_from(strings))
 
 
 def all_notes(lang: str) -> dict:
     notes = {}
-    for cid in CHAPTERS:
+    for cid in (*CHAPTERS, CLOSING):
         notes.update(read_notes(cid, lang))
     return notes
 
@@ -44,23 +55,49 @@ def test_both_languages_step_through_the_same_sections():
 def test_steps_are_drawn_from_the_chapters(lang):
     steps = steps_for(lang)
     sections = [(c, s) for c in CHAPTERS for s in read_chapter(c, lang).sections]
-    assert len(steps) == len(sections) + 1, "one step per section, plus the title step"
-    for step, (cid, section) in zip(steps[1:], sections, strict=True):
+    assert len(steps) == len(sections) + 2, "one step per section, plus the title and closing steps"
+    for step, (cid, section) in zip(steps[1:-1], sections, strict=True):
         assert step.chapter_id == cid and step.headline == section.title
         assert step.lines == (section.lead,), "a step shows its section's lead, not a copy"
-        assert step.visual is None or step.visual.kind in ("chart", "map", "figures")
+        assert step.visual is None or step.visual.kind in ("chart", "map", "figures", "glossary", "sources")
     # The title step lists every chapter as the lesson's agenda.
-    assert len(steps[0].lines) == len(CHAPTERS)
+    assert steps[0].role == "opening" and len(steps[0].lines) == len(CHAPTERS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_lesson_ends_with_questions_for_the_class(lang):
+    """The last step is a discussion, not the list of sources: End lands on it."""
+    strings = read_strings(lang)
+    last = steps_for(lang)[-1]
+    assert last.role == "closing" and last.section_id == CLOSING
+    assert last.headline == strings["present.closing_title"]
+    assert len(last.lines) == 3, "three questions"
+    assert last.lines[0] == "1. " + strings["present.closing_q1"]
+    assert all(line.rstrip().endswith(("?", "\uff1f", ".", "\u3002")) for line in last.lines)
+    # The same step in the other language, question for question.
+    other = steps_for("en" if lang == "zh" else "zh")[-1]
+    assert len(other.lines) == len(last.lines)
+
+
+def test_the_questions_are_read_in_their_number_order():
+    strings = {"present.closing_title": "T", "present.closing_q10": "ten?", "present.closing_q2": "two?",
+               "present.closing_q1": "one?", "present.closing_quiz": "not a question"}
+    assert closing_from(strings) == ("T", ("one?", "two?", "ten?"))
+    assert closing_from({"app.title": "x"}) == ("", ())
+    assert build_steps([], "T", closing_from({}))[-1].role == "opening", "no questions, no closing step"
 
 
 def test_a_long_list_block_becomes_one_compact_visual():
     # The six generation cards do not fit on a slide; the step that holds them
-    # shows a single chart instead, and a glossary or source list shows nothing.
+    # shows a single chart instead. A glossary shows its terms only and a
+    # source list its count per grade; the contents show nothing.
     from yiwu.content import Block
     from yiwu.present import step_visual
 
     assert step_visual((Block("md", "x"), Block("generations"))).kind == "chart"
-    assert step_visual((Block("md", "x"), Block("glossary"), Block("sources"))) is None
+    assert step_visual((Block("md", "x"), Block("glossary"), Block("sources"))) == Block("glossary", args=("slide",))
+    assert step_visual((Block("sources"),)) == Block("sources", args=("slide",))
+    assert step_visual((Block("md", "x"), Block("toc"))) is None
     assert step_visual((Block("figures", args=("a",)), Block("chart", args=("b",)))).kind == "figures"
 
 
@@ -285,3 +322,44 @@ def test_a_key_term_on_a_step_opens_its_explanation(lang):
     boxes = [e for e in at.expander if term["term"] in e.label]
     assert boxes, "the step's key-terms box does not name the term"
     assert any(term["short"] in m.value for m in boxes[0].markdown)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_last_step_asks_the_class_and_points_to_the_sources(lang):
+    strings = read_strings(lang)
+    steps = steps_for(lang)
+    at = open_present(lang, step=str(len(steps)))
+    assert not at.exception, at.exception
+    assert headline(at) == strings["present.closing_title"]
+    text = page_text(at)
+    for n in (1, 2, 3):
+        assert strings[f"present.closing_q{n}"] in text
+    assert strings["present.closing_sources"] in text
+    links = {(e.proto.label, e.proto.page) for e in at.get("page_link")}
+    assert any(label == strings["present.closing_link"] and page.endswith("sources") for label, page in links), links
+    # The teacher's notes for it are its own, with a real time, not "no notes yet".
+    at = open_present(lang, step=str(len(steps)), notes="1")
+    note = read_notes(CLOSING, lang)[CLOSING]
+    assert note.ask in page_text(at) and not at.info
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_key_terms_slide_lists_every_term_and_the_sources_slide_counts_them(lang):
+    from yiwu.loaders import read_words
+
+    strings = read_strings(lang)
+    steps = steps_for(lang)
+    at = open_present(lang, step=str(next(s.number for s in steps if s.section_id == "key-terms")))
+    assert not at.exception, at.exception
+    shown = re.sub(r"\\(.)", r"\1", "\n".join(m.value for m in at.markdown))  # Markdown escapes off
+    terms = [w["term"] for w in read_words("glossary", lang).values()]
+    assert all(term in shown for term in terms), [t for t in terms if t not in shown]
+    assert not any(w["long"] in shown for w in read_words("glossary", lang).values()), "the slide lists, the chapter explains"
+
+    at = open_present(lang, step=str(next(s.number for s in steps if s.section_id == "source-list")))
+    assert not at.exception, at.exception
+    grades = read_table("sources")["grade"].value_counts()
+    shown = re.sub(r"\\(.)", r"\1", "\n".join(m.value for m in at.markdown))
+    for grade in ("A", "B", "C"):
+        assert strings[f"sources.grade_{grade}"] in shown
+        assert strings["sources.count"].format(n=int(grades[grade])) in shown

@@ -15,8 +15,8 @@ import streamlit as st
 from yiwu import lazy
 from yiwu.content import Chapter, Section
 from yiwu.i18n import colon, dash, sentences, t
-from yiwu.loaders import DataError, chapter_registry, load_chapter, load_words, shared
-from yiwu.present import DEFAULT_MINUTES, Note, Step, budget, read_notes
+from yiwu.loaders import DataError, chapter_registry, load_chapter, load_strings, load_words, shared
+from yiwu.present import CLOSING, DEFAULT_MINUTES, Note, Step, budget, read_notes
 from yiwu.quiz import Quiz, answers_markdown, read_quiz
 from yiwu.sources import cite
 
@@ -293,10 +293,10 @@ def first_step(chapter_id: str, lang: str) -> int | None:
 @shared
 def story_steps(lang: str) -> tuple[Step, ...]:
     """Every step of the presentation in ``lang``, made once (the chapters do not change)."""
-    from yiwu.present import build_steps
+    from yiwu.present import build_steps, closing_from
 
     chapters = [load_chapter(cid, lang) for cid in _chapter_ids()]
-    return tuple(build_steps(chapters, t("app.title", lang)))
+    return tuple(build_steps(chapters, t("app.title", lang), closing_from(load_strings(lang))))
 
 
 # ---------------------------------------------------------------- presentation
@@ -313,7 +313,7 @@ def presenter_notes(steps: list[Step], current: int, chapter_ids: list[str], lan
     step = steps[current - 1]
     with st.container(border=True, key="present-notes"):
         try:
-            notes = {sid: note for cid in chapter_ids for sid, note in load_notes(cid, lang).items()}
+            notes = {sid: note for cid in (*chapter_ids, CLOSING) for sid, note in load_notes(cid, lang).items()}
         except DataError as err:
             show_data_error(err, lang)
             notes = {}
@@ -328,7 +328,7 @@ def presenter_notes(steps: list[Step], current: int, chapter_ids: list[str], lan
         if note:
             st.markdown(note.say)
             st.markdown(f"**{t('present.ask', lang)}** {note.ask}")
-        elif step.chapter_id:
+        elif step.role != "opening":
             st.info(t("present.no_notes", lang))
         else:
             st.markdown(t("present.opening_notes", lang))
@@ -356,6 +356,10 @@ def present_css() -> str:
 /* The counter keeps one width from "1 / 41" to "41 / 41", so the buttons after it stay under the pointer. */
 .st-key-present-nav strong { display: inline-block; min-width: 4.2em; text-align: center; font-variant-numeric: tabular-nums; }
 .st-key-present-notes p, .st-key-present-notes li { font-size: 1.15rem; }
+/* The key terms on their slide, for the class to explain: larger than body text, in as many
+   columns of at least 15em as fit (three on a projector, one on a phone). */
+.st-key-slide-terms ul { columns: 15em 3; column-gap: 2.5rem; margin-top: 0; }
+.st-key-slide-terms li { font-size: 1.2rem; line-height: 1.35; break-inside: avoid; margin-top: 0; margin-bottom: 0.35rem; }
 /* A slide with a chart or map (pages/present.py): the text, and the chart's notes under it,
    beside the chart. On a phone the three boxes follow one another: text, chart, notes. */
 @media (min-width: 641px) {
@@ -381,6 +385,7 @@ def present_css() -> str:
   .st-key-slide-events li, .st-key-slide-events li p { font-size: 0.95rem; line-height: 1.3; }
   .st-key-slide-events [data-testid="stMarkdownContainer"] > p { margin-bottom: 0.3rem; }
   .st-key-slide-events ul { margin-top: 0; margin-bottom: 0; }
+  .st-key-slide-terms li { font-size: 1.1rem; line-height: 1.3; margin-bottom: 0.25rem; }
 }
 @media (max-width: 640px) {
   .st-key-present-first, .st-key-present-last, .st-key-present-keys { display: none; }
@@ -389,5 +394,6 @@ def present_css() -> str:
   .st-key-present-split:has(.st-key-map_world_legend) > :has(.st-key-slide-notes) { order: -1; }
   .st-key-present-step h1 { font-size: 1.8rem; }
   .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
+  .st-key-slide-terms li { font-size: 1.05rem; }
 }
 </style>"""

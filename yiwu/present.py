@@ -19,9 +19,14 @@ from yiwu.loaders import DataError, read_toml
 
 # Blocks that fit on one projected step. A generation-by-generation card list
 # is too long for a slide, so a step shows the timeline chart in its place;
-# the glossary, the source list and the contents are reading material only.
+# the glossary shows only its terms, for the class to explain, and the source
+# list only its count per grade. The contents are reading material only.
 VISUAL_KINDS = ("chart", "map", "figures")
-STEP_STAND_INS = {"generations": Block("chart", args=("timeline",))}
+STEP_STAND_INS = {"generations": Block("chart", args=("timeline",)),
+                  "glossary": Block("glossary", args=("slide",)),
+                  "sources": Block("sources", args=("slide",))}
+# The closing step's presenter notes: data/notes/<lang>/closing.toml, table [closing].
+CLOSING = "closing"
 
 # When a step has no presenter notes yet, the time budget counts it as this.
 DEFAULT_MINUTES = 1.0
@@ -39,6 +44,7 @@ class Step:
     headline: str
     lines: tuple[str, ...]  # large lines; may hold {{fact:id}} placeholders
     visual: Block | None = None
+    role: str = "section"  # "opening" (title and agenda), "section" or "closing" (questions)
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -57,21 +63,39 @@ def step_visual(blocks: tuple[Block, ...]) -> Block | None:
     return None
 
 
-def build_steps(chapters: list[Chapter], title: str) -> list[Step]:
-    """The whole story as steps: a title step with the agenda, then one per section.
+def build_steps(chapters: list[Chapter], title: str,
+                closing: tuple[str, tuple[str, ...]] = ("", ())) -> list[Step]:
+    """The whole story as steps: a title step with the agenda, one per section, a closing step.
 
     ``chapters`` are in reading order; ``title`` is the app's title in the
-    reader's language.
+    reader's language; ``closing`` is the last step's headline and its
+    questions for the class (no closing step when there are none).
     """
     # Numbered Markdown lines: "5. To the world" renders as item 5 even when
     # the agenda is split into two columns.
     agenda = tuple(f"{i}. {ch.nav}" for i, ch in enumerate(chapters, start=1))
-    steps = [Step(1, None, 0, title, None, title, agenda)]
+    steps = [Step(1, None, 0, title, None, title, agenda, role="opening")]
     for n, chapter in enumerate(chapters, start=1):
         for section in chapter.sections:
             steps.append(Step(len(steps) + 1, chapter.id, n, chapter.nav, section.id, section.title,
                               (section.lead,), step_visual(section.blocks)))
+    headline, questions = closing
+    if questions:
+        steps.append(Step(len(steps) + 1, None, 0, title, CLOSING, headline,
+                          tuple(f"{i}. {q}" for i, q in enumerate(questions, start=1)), role="closing"))
     return steps
+
+
+_QUESTION = re.compile(r"present\.closing_q(\d+)")
+
+
+def closing_from(strings: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+    """The closing step's headline and questions from a language's interface strings.
+
+    The questions are ``present.closing_q1``, ``present.closing_q2``, … in order.
+    """
+    numbered = sorted((int(m[1]), text) for key, text in strings.items() if (m := _QUESTION.fullmatch(key)))
+    return strings.get("present.closing_title", ""), tuple(text for _, text in numbered)
 
 
 def parse_step(raw, count: int) -> int:

@@ -109,7 +109,17 @@ def generations_block(args: tuple[str, ...], lang: str) -> None:
 
 
 def glossary_block(args: tuple[str, ...], lang: str) -> None:
-    """Every term with its explanation and sources, as one Markdown element (fewer to draw)."""
+    """Every term with its explanation and sources, as one Markdown element (fewer to draw).
+
+    On a slide (``args`` holds "slide") only the terms, as one list that the
+    browser sets in as many columns as fit (present_css): the class explains
+    them; the explanations are in the chapter.
+    """
+    if "slide" in args:
+        with st.container(key="slide-terms"):
+            st.markdown("\n".join(f"- {markdown_literal(term['term'])}"
+                                   for term in load_words("glossary", lang).values()))
+        return
     st.markdown("\n\n".join(f"**{term['term']}**{dash(lang)}{term['long']}\n\n:small[{cite(term.get('sources', []), lang)}]"
                               for term in load_words("glossary", lang).values()))
 
@@ -134,7 +144,19 @@ def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
 
 
 def sources_block(args: tuple[str, ...], lang: str) -> None:
-    """Every source, one expander per grade; a list is built when it is opened."""
+    """Every source, one expander per grade; a list is built when it is opened.
+
+    On a slide (``args`` holds "slide") a card per grade with its count, in
+    the figure cards' style: the list itself is reading, not projecting.
+    """
+    if "slide" in args:
+        grades = load_table("sources")["grade"].value_counts()
+        st.html(ASSETS / "figures.css")
+        for col, grade in zip(st.columns(3), ("A", "B", "C"), strict=True):
+            with col.container(border=True, height="stretch", key=f"figure-sources-{grade}"):
+                st.markdown(f"{markdown_literal(t(f'sources.grade_{grade}', lang))}\n\n"
+                            f"{markdown_literal(t('sources.count', lang, n=int(grades.get(grade, 0))))}")
+        return
     for grade, (heading, lines) in zip(("A", "B", "C"), _sources_lists(lang), strict=True):
         with lazy.expander(heading, key=f"sources-{grade}", expanded=False) as opened:
             if opened:

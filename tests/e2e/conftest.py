@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import pytest
 
 from yiwu.loaders import read_chapter, read_strings, read_table
-from yiwu.present import build_steps
+from yiwu.present import build_steps, closing_from
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -45,7 +45,8 @@ CHROMIUM_ARGS = [
 def steps_for(lang: str):
     """The presentation's steps in ``lang``, as the page builds them."""
     chapters = read_table("chapters").sort_values("order")["id"]
-    return build_steps([read_chapter(c, lang) for c in chapters], read_strings(lang)["app.title"])
+    strings = read_strings(lang)
+    return build_steps([read_chapter(c, lang) for c in chapters], strings["app.title"], closing_from(strings))
 
 
 def _require_browser() -> None:

@@ -372,6 +372,36 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_key_terms_and_the_closing_questions_fit_a_projector(browser_page, app_url, shots, lang):
+    """The lesson ends on questions for the class; the key-terms slide lists every term, on screen."""
+    from yiwu.loaders import read_words
+
+    page, strings = browser_page, read_strings(lang)
+    terms = len(read_words("glossary", lang))
+    last = len(steps_for(lang))
+    for width, height in ((1280, 720), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        open_page(page, app_url, "present", lang, step=step_index(lang, "key-terms"))
+        page.screenshot(path=str(shots / f"present-{lang}-key-terms-{width}x{height}.png"))
+        items = page.locator(".st-key-slide-terms li")
+        assert items.count() == terms
+        for i in range(terms):
+            box = items.nth(i).bounding_box()
+            assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, f"term {i + 1} off screen"
+        page.keyboard.press("End")
+        wait_for_step(page, last)
+        page.screenshot(path=str(shots / f"present-{lang}-closing-{width}x{height}.png"))
+        assert headline(page) == strings["present.closing_title"]
+        questions = page.locator(".st-key-present-lines ol > li")
+        assert questions.count() == 3
+        for i in range(3):
+            box = questions.nth(i).bounding_box()
+            assert box and box["y"] + box["height"] <= height, f"question {i + 1} off screen"
+        assert page.get_by_role("link", name=strings["present.closing_link"]).is_visible()
+    assert not page.requests_outside and not page.console_errors
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_step_fits_a_phone(phone_page, app_url, shots, lang):
     page = phone_page
     open_page(page, app_url, "present", lang, step=step_index(lang, "six-markets"))
