@@ -481,6 +481,28 @@ def test_overview_is_complete_offline_and_frames_the_same_view():
     assert names and all(HAN.search(n) for n in names)
 
 
+def test_the_still_map_takes_the_phone_frame_where_the_wide_one_would_cut_a_dot():
+    """Between 520 and 620 px (a 950 px window with the sidebar open) Senegal fell off the wide frame."""
+    spec = overview_spec()
+    switch = int(re.fullmatch(r"width < (\d+) \? .*", spec["projection"]["scale"]["expr"])[1])
+    assert spec["projection"]["center"]["expr"].startswith(f"width < {switch} ?")
+    dots = overview_rows(spec, "circle")
+
+    def edges(view: str, width: int) -> tuple[float, float]:
+        """Room left of the westernmost dot and right of the easternmost, in pixels, dots' radii included."""
+        v = maps.VIEWS[view]
+        centre = maps._screen(v["longitude"], v["latitude"], v["zoom"])[0]
+        xs = [(maps._screen(d["lon"], d["lat"], v["zoom"])[0] - centre + width / 2, math.sqrt(d["size"] / math.pi))
+              for d in dots]
+        return min(x - r for x, r in xs), min(width - x - r for x, r in xs)
+
+    for width in (switch, switch + 80, 700):
+        assert min(edges("wide", width)) >= 0, f"a dot is cut at {width} px"
+    assert min(edges("wide", switch - 40)) < 0, "the wide frame would do a little narrower: the switch is too late"
+    for width in (356, 520, switch - 1):
+        assert min(edges("phone", width)) >= 0, f"a dot is cut in the phone frame at {width} px"
+
+
 @pytest.mark.parametrize("view", list(maps.VIEWS))
 def test_overview_labels_sit_beside_their_dots(view):
     """A label's map position, projected back, is its dot plus the chosen offset."""

@@ -398,12 +398,13 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
     """The same scene as a still Vega-Lite map: the overview shown before the interactive one.
 
     The frame is the deck's initial view (centre and zoom of ``VIEWS``), the
-    phone's when the chart is narrower than 520 px, with the labels that fit
-    that frame; same colours, dashes and labels, with tooltips; no zoom or
-    pan. ``land`` is the GeoJSON of ``static/land-110m.json``, sent with the
-    chart so that the map is complete when the chart is drawn.
+    phone's when the chart is too narrow for the wide frame to hold every
+    dot and line (:func:`wide_from`), with the labels that fit that frame;
+    same colours, dashes and labels, with tooltips; no zoom or pan. ``land``
+    is the GeoJSON of ``static/land-110m.json``, sent with the chart so that
+    the map is complete when the chart is drawn.
     """
-    narrow = "width < 520"
+    narrow = f"width < {wide_from(scene)}"
 
     def pick(key: str, f=lambda v: v) -> str:
         return f"{narrow} ? {f(VIEWS['phone'][key])} : {f(VIEWS['wide'][key])}"
@@ -480,6 +481,23 @@ FIT_PAD = (16, 24, 64, 24)
 
 def _frame(view: str | Mapping[str, float]) -> Mapping[str, float]:
     return VIEWS[view] if isinstance(view, str) else view
+
+
+def wide_from(scene: Mapping[str, list[dict]]) -> int:
+    """The narrowest still map, in pixels, whose wide frame shows every dot and line of ``scene``.
+
+    With ``FIT_PAD`` beside the westernmost and easternmost of them. Below it
+    the still map takes the phone's frame: a fixed 520 px cut Senegal off in
+    maps 520-620 px wide (a window of about 950 px with the sidebar open).
+    """
+    coords = [(p["lon"], p["lat"]) for p in scene["points"]] + [xy for p in scene["paths"] for xy in p["path"]]
+    if not coords:
+        return 0
+    zoom = VIEWS["wide"]["zoom"]
+    centre = _screen(VIEWS["wide"]["longitude"], VIEWS["wide"]["latitude"], zoom)[0]
+    dx = [_screen(lon, lat, zoom)[0] - centre for lon, lat in coords]
+    left, _, right, _ = FIT_PAD
+    return math.ceil(max(2 * (left - min(dx)), 2 * (max(dx) + right)))
 
 
 def fit_view(places: pd.DataFrame, width: float, height: float) -> dict[str, float]:
