@@ -446,6 +446,29 @@ def test_each_chart_of_the_story_is_on_its_chapter(chapter_id, name, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_a_long_list_of_sources_waits_behind_one_click_and_a_short_one_stays_a_line(lang):
+    """The timeline's 25 sources filled a third of a phone between the chart and its key events."""
+    from yiwu.loaders import read_strings
+    from yiwu.sources import cited_names
+
+    strings = read_strings(lang)
+    view = chart_view.build_timeline(lang)
+    count = len(cited_names(view.source_ids, lang))
+    assert count > chart_view.LONG_SOURCES
+    at = AppTest.from_function(_render, args=("timeline", lang), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    box = next(e for e in at.expander if e.label == strings["source.list"].format(n=count))
+    assert [c.value for c in box.caption] == [cite(view.source_ids, lang)], "the list is the whole source line"
+    assert cite(view.source_ids, lang) not in [c.value for c in at.main.caption if c not in box.caption]
+
+    short = chart_view.build_series("trade", lang)
+    assert len(cited_names(short.source_ids, lang)) <= chart_view.LONG_SOURCES
+    at = AppTest.from_function(_render, args=("trade", lang), default_timeout=TIMEOUT).run()
+    assert cite(short.source_ids, lang) in [c.value for c in at.caption]
+    assert not [e for e in at.expander if e.label.startswith(strings["source.list"].split("(")[0].split("\uff08")[0])]
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_timeline_card_follows_the_link(lang):
     at = AppTest.from_function(_render, args=("timeline", lang), default_timeout=TIMEOUT)
     at.query_params["gen"] = "4"

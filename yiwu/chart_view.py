@@ -24,7 +24,7 @@ import streamlit as st
 from yiwu import ASSETS, DATA, charts, lazy, markdown
 from yiwu.i18n import dash, keep_choice, t
 from yiwu.loaders import CHARTS, DataError, load_strings, load_table, load_words, shared
-from yiwu.sources import cite, source_name
+from yiwu.sources import cite, cited_names, source_name
 
 SERIES = tuple(c for c in CHARTS if c != "timeline")  # the growth series, in the explorer's order
 # The unit a reader sees: Chinese counts in 亿 and 万 as the sources do; English
@@ -410,6 +410,23 @@ def legend_html(legends) -> str:
     return '<div style="line-height:1.65;font-size:0.9em">' + "".join(lines) + "</div>"
 
 
+# A chart that draws on more sources than this lists them in a small
+# expander ("Sources (25)"): the timeline's 25 names filled a third of a
+# phone's screen between the chart and its key events. The six-markets map
+# (19) does the same; the trade chart's 10 stay a line.
+LONG_SOURCES = 12
+
+
+def sources_line(source_ids, lang: str) -> None:
+    """A chart's sources: one line, or a one-click list when there are more than ``LONG_SOURCES``."""
+    count = len(cited_names(source_ids, lang))
+    if count <= LONG_SOURCES:
+        st.caption(cite(source_ids, lang))
+        return
+    with st.expander(t("source.list", lang, n=count)):
+        st.caption(cite(source_ids, lang))
+
+
 def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, aside, caveats: str = "",
                  legends=None) -> None:
     """Under a chart: its sources, key events, caveats and text alternative.
@@ -424,7 +441,7 @@ def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, as
         # st.html, not Markdown with raw HTML: that needs a 184 KB HTML parser script.
         with st.container(key="slide-legends"):
             st.html(legend_html(legends))
-    st.caption(cite(source_ids, lang))
+    sources_line(source_ids, lang)
     with beside(aside):
         if aside is None:
             _events_list(events, lang)

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ROOT, charts, lazy, maps
-from yiwu.chart_view import beside, show_chart, show_table, swatch
+from yiwu.chart_view import beside, show_chart, show_table, sources_line, swatch
 from yiwu.content import FACT
 from yiwu.i18n import colon, fmt_number, keep_choice, sentences, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
@@ -395,7 +395,7 @@ def markets(lang: str, compact: bool = False, aside=None) -> None:  # noqa: ARG0
     show_chart(markets_spec(lang), width="stretch", key="markets_chart")
     with beside(aside):  # on a slide, beside the map
         st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
-    st.caption(cite([s for ids in load_table("generations")["source_ids"] for s in ids], lang))
+    sources_line([s for ids in load_table("generations")["source_ids"] for s in ids], lang)
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
         if opened:
             table = pd.DataFrame({

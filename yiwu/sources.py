@@ -26,9 +26,13 @@ def source_name(source_id: str, lang: str) -> str:
     return source_names(lang).get(source_id, source_id)
 
 
+def cited_names(source_ids: Iterable[str], lang: str) -> list[str]:
+    """The names a source line gives, in order. Two pages of one undated site have one name, said once."""
+    return list(dict.fromkeys(source_name(s, lang) for s in source_ids))
+
+
 def cite(source_ids: Iterable[str], lang: str) -> str:
     """The source line: "Source: A (2024); B" / "来源：A（2024）；B"."""
-    # Two pages of one undated site have the same name: it is said once.
-    names = list(dict.fromkeys(source_name(s, lang) for s in source_ids))
+    names = cited_names(source_ids, lang)
     sep = "\uff1b" if lang == "zh" else "; "  # ；
     return t("source.many" if len(names) > 1 else "source.one", lang, names=sep.join(names))
