@@ -186,7 +186,7 @@ OPACITY = "e => { let o = 1; for (; e; e = e.parentElement) o *= Number(getCompu
 def test_keyboard_focus_shows_on_links_and_on_a_charts_toolbar(browser_page, app_url):
     open_page(browser_page, app_url, "numbers", "zh")
     browser_page.wait_for_selector('[data-testid="stVegaLiteChart"] svg', timeout=30_000)
-    links, toolbar = [], None
+    links, toolbar, main_seen = [], None, None
     outline = """e => { const s = getComputedStyle(e);
         return [e.getAttribute('aria-label') || e.innerText.trim().slice(0, 20), s.outlineStyle,
                 parseFloat(s.outlineWidth)]; }"""
@@ -202,10 +202,20 @@ def test_keyboard_focus_shows_on_links_and_on_a_charts_toolbar(browser_page, app
                 const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
                 return !!hit && e.contains(hit); }""")
             break
-        # The links, and the main area, which takes the focus to scroll by keyboard.
-        if testid in ("stSidebarNavLink", "stPageLink-NavLink", "stMain"):
+        # The links, and the main area, which takes the focus to scroll by keyboard:
+        # its mark goes round the content, whose top edge is in sight below the header.
+        if testid in ("stSidebarNavLink", "stPageLink-NavLink"):
             links.append(el.evaluate(outline))
+        elif testid == "stMain":
+            # Streamlit's own frame (a sticky ::before below the header), made solid.
+            shadow, top = el.evaluate("""e => { const s = getComputedStyle(e, '::before');
+                return [s.boxShadow, parseFloat(s.top)]; }""")
+            solid = re.fullmatch(r"rgb\(\d+, \d+, \d+\) 0px 0px 0px (\d+(\.\d+)?)px inset", shadow)
+            links.append(["main area", "solid" if solid else shadow, float(solid[1]) if solid else 0])
+            header = browser_page.locator('[data-testid="stHeader"]').bounding_box()
+            main_seen = top >= header["y"] + header["height"] - 1
     assert len(links) >= 12, links
+    assert main_seen, "the main area's focus mark lies under the header"
     faint = [link for link in links if link[1] == "none" or link[2] < 2]
     assert not faint, f"no visible focus outline on: {faint}"
     assert toolbar is not None, "the keyboard never reached a chart's toolbar"
