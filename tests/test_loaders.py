@@ -205,3 +205,15 @@ def test_a_source_line_names_each_outlet_once(lang):
     line = cite(["ejetgroup", "ejetgroup-2", "seed-xinhua"], lang)
     assert line.count("ejetgroup.com") == 1, line
     assert source_name("seed-xinhua", lang) in line
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_source_name_has_one_pair_of_brackets_with_its_date(lang):
+    """"Xinhua (repost, 2023)", not "Xinhua (repost) (2023)"; "新华社（转载，2023）", not "新华社（转载）（2023）"."""
+    from yiwu.sources import source_names
+
+    names = source_names(lang)
+    assert not [n for n in names.values() if ") (" in n or "\uff09\uff08" in n]
+    for row in read_table("sources").itertuples():
+        if row.date:
+            assert row.date in names[row.id], row.id

@@ -14,11 +14,16 @@ def source_names(lang: str) -> dict[str, str]:
     out = {}
     for r in load_table("sources").itertuples():
         name = getattr(r, f"outlet_{lang}") or r.outlet_en
-        if not r.date:
-            out[r.id] = name
-        else:
-            out[r.id] = f"{name}\uff08{r.date}\uff09" if lang == "zh" else f"{name} ({r.date})"
+        out[r.id] = _dated(name, r.date, lang) if r.date else name
     return out
+
+
+def _dated(name: str, date: str, lang: str) -> str:
+    """"Xinhua (2026)"; a name that ends in brackets takes the date inside them: "Xinhua (repost, 2023)"."""
+    close, sep, open_ = ("\uff09", "\uff0c", "\uff08") if lang == "zh" else (")", ", ", " (")
+    if name.endswith(close):
+        return f"{name[:-1]}{sep}{date}{close}"
+    return f"{name}{open_}{date}{close}"
 
 
 def source_name(source_id: str, lang: str) -> str:
