@@ -163,11 +163,15 @@ def test_each_route_appears_in_the_year_of_its_first_run():
     assert drawn_routes(deck_json(year=2025)) == set(ROUTES["id"])
 
 
-def test_before_any_route_only_yiwu_and_the_stories_are_shown():
+def test_before_any_route_only_yiwu_is_shown_and_the_traders_stories_only_today():
+    """The stories come from a 2026 report: pinned on the map of 1982 they read as traders of 1982."""
     deck = deck_json(year=1982)
     assert drawn_routes(deck) == set()
     kinds = dict(zip(PLACES["id"], PLACES["kind"]))
-    assert {kinds[p] for p in drawn_points(deck)} == {"city", "story"}
+    assert {kinds[p] for p in drawn_points(deck)} == {"city"}
+    stories = {p for p, k in kinds.items() if k == "story"}
+    assert stories and stories <= drawn_points(deck_json(year=map_view.YEARS[1]))
+    assert not stories & drawn_points(deck_json(year=2024))
 
 
 def test_layer_switches_hide_what_they_name():

@@ -26,7 +26,7 @@ from yiwu.i18n import colon, fmt_number, keep_choice, sentences, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, source_name
 
-YEARS = (1982, 2025)
+YEARS = (1982, maps.LATEST_YEAR)
 HEIGHT = {name: view["height"] for name, view in maps.VIEWS.items()}
 COMPACT_HEIGHT = 340  # the map on a slide: with its year buttons on a 1280 × 720 screen
 _PHONE = re.compile(r"Mobi|Android|iPhone|iPod", re.IGNORECASE)

@@ -192,6 +192,13 @@ def place_info(places: pd.DataFrame, place_words: Mapping[str, dict], labels: Ma
 
 # ---------------------------------------------------------------- the world map
 
+# The map's latest year (its year buttons run from 1982 to it). The traders'
+# stories come from a 2026 report: they are pinned on the map of this year
+# only. On the map of 1982 they read as traders of that time.
+LATEST_YEAR = 2025
+STORIES_FROM = LATEST_YEAR
+
+
 def visible_routes(routes: pd.DataFrame, year: int) -> pd.DataFrame:
     """Routes whose first run (or, without one, the year they are shown from) is on or before ``year``."""
     return routes[routes["since"] <= year]
@@ -211,7 +218,7 @@ def _shown_places(routes: pd.DataFrame, places: pd.DataFrame, year: int, layers:
             shown.discard(p.id)
         elif p.kind == "hub" and "markets" in layers:
             shown.add(p.id)
-        elif p.kind == "story" and "stories" in layers:
+        elif p.kind == "story" and "stories" in layers and year >= STORIES_FROM:
             shown.add(p.id)
         elif p.kind == "border" and p.since is not None and not pd.isna(p.since) and "rail" in layers:
             shown.add(p.id)  # a crossing known only from later trains (Khorgos)
