@@ -174,8 +174,9 @@ with st.container(key="present-step"):
             st.caption(cite(fact_sources(step.facts), lang))
         if step.role == "closing":
             st.caption(t("present.closing_sources", lang))
-        # Key terms on the slide open their explanation, as in the chapters.
-        if step.role != "opening":
+        # Key terms on the slide open their explanation, as in the chapters
+        # (not under the closing questions: there the class explains them).
+        if step.role == "section":
             terms_row(" ".join((step.headline, *step.lines)), lang, key="present-terms")
     if step.visual is not None:
         with visual:

@@ -335,6 +335,7 @@ def test_the_last_step_asks_the_class_and_points_to_the_sources(lang):
     for n in (1, 2, 3):
         assert strings[f"present.closing_q{n}"] in text
     assert strings["present.closing_sources"] in text
+    assert not [e for e in at.expander if e.label.startswith(strings["terms.label"])], "a key-terms box under questions"
     links = {(e.proto.label, e.proto.page) for e in at.get("page_link")}
     assert any(label == strings["present.closing_link"] and page.endswith("sources") for label, page in links), links
     # The teacher's notes for it are its own, with a real time, not "no notes yet".
