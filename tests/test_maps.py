@@ -485,11 +485,14 @@ def test_overview_is_complete_offline_and_frames_the_same_view():
     assert names and all(HAN.search(n) for n in names)
 
 
-def test_the_still_map_takes_the_phone_frame_where_the_wide_one_would_cut_a_dot():
-    """Between 520 and 620 px (a 950 px window with the sidebar open) Senegal fell off the wide frame."""
+def test_the_still_map_takes_a_narrower_frame_where_the_wide_one_would_cut_a_dot():
+    """Between 520 and 620 px (a 950 px window with the sidebar open, a slide on a 1280 px projector)
+    Senegal fell off the wide frame; the phone's frame then left most of Europe's labels out."""
     spec = overview_spec()
-    switch = int(re.fullmatch(r"width < (\d+) \? .*", spec["projection"]["scale"]["expr"])[1])
-    assert spec["projection"]["center"]["expr"].startswith(f"width < {switch} ?")
+    switch, mid_at = map(int, re.fullmatch(r"width < (\d+) \? \(width < (\d+) \? .*",
+                                           spec["projection"]["scale"]["expr"]).groups())
+    assert spec["projection"]["center"]["expr"].startswith(f"width < {switch} ? (width < {mid_at} ?")
+    assert 356 < mid_at < switch
     dots = overview_rows(spec, "circle")
 
     def edges(view: str, width: int) -> tuple[float, float]:
@@ -503,8 +506,14 @@ def test_the_still_map_takes_the_phone_frame_where_the_wide_one_would_cut_a_dot(
     for width in (switch, switch + 80, 700):
         assert min(edges("wide", width)) >= 0, f"a dot is cut at {width} px"
     assert min(edges("wide", switch - 40)) < 0, "the wide frame would do a little narrower: the switch is too late"
-    for width in (356, 520, switch - 1):
+    for width in (mid_at, switch - 1):
+        assert min(edges("mid", width)) >= 0, f"a dot is cut in the mid frame at {width} px"
+    for width in (356, mid_at - 1):
         assert min(edges("phone", width)) >= 0, f"a dot is cut in the phone frame at {width} px"
+    # A slide's map on a 1280 px projector (about 620 px) names London, as the chapter does.
+    mid_labels = {r["name"] for r in overview_rows(spec, "text") if r["view"] == "mid"}
+    assert "London" in mid_labels and len(mid_labels) > len({r["name"] for r in overview_rows(spec, "text")
+                                                              if r["view"] == "phone"})
 
 
 @pytest.mark.parametrize("view", list(maps.VIEWS))

@@ -404,23 +404,24 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
                 description: str = "") -> alt.LayerChart:
     """The same scene as a still Vega-Lite map: the overview shown before the interactive one.
 
-    The frame is the deck's initial view (centre and zoom of ``VIEWS``), the
-    phone's when the chart is too narrow for the wide frame to hold every
-    dot and line (:func:`wide_from`), with the labels that fit that frame;
+    The frame is the deck's initial view (centre and zoom of ``VIEWS``); where
+    the chart is too narrow for it to hold every dot and line
+    (:func:`frame_from`), the mid frame (a slide on a 1280 px projector),
+    and narrower still the phone's; with the labels that fit that frame;
     same colours, dashes and labels, with tooltips; no zoom or pan. ``land``
     is the GeoJSON of ``static/land-110m.json``, sent with the chart so that
     the map is complete when the chart is drawn.
     """
-    narrow = f"width < {wide_from(scene)}"
+    wide_at, mid_at = frame_from(scene, "wide"), frame_from(scene, "mid")
 
-    def pick(key: str, f=lambda v: v) -> str:
-        return f"{narrow} ? {f(VIEWS['phone'][key])} : {f(VIEWS['wide'][key])}"
+    def pick(f) -> str:
+        """A Vega expression: ``f`` of the name of the frame the chart's width takes."""
+        return f"width < {wide_at} ? (width < {mid_at} ? {f('phone')} : {f('mid')}) : {f('wide')}"
 
     # deck.gl's world is 512 * 2**zoom pixels wide; d3's is 2π * scale.
     projection = {"type": "mercator",
-                  "scale": alt.expr(pick("zoom", lambda z: round(512 * 2 ** z / (2 * math.pi), 3))),
-                  "center": alt.expr(f"{narrow} ? [{VIEWS['phone']['longitude']}, {VIEWS['phone']['latitude']}]"
-                                     f" : [{VIEWS['wide']['longitude']}, {VIEWS['wide']['latitude']}]"),
+                  "scale": alt.expr(pick(lambda v: round(512 * 2 ** VIEWS[v]["zoom"] / (2 * math.pi), 3))),
+                  "center": alt.expr(pick(lambda v: f"[{VIEWS[v]['longitude']}, {VIEWS[v]['latitude']}]")),
                   "translate": alt.expr("[width / 2, height / 2]")}
     sea_bg = alt.Chart(alt.sphere()).mark_geoshape(fill=OCEAN, stroke=None, clip=True)
     ground = alt.Chart(alt.Data(values=land, format=alt.DataFormat(type="json"))).mark_geoshape(
@@ -464,7 +465,7 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
         enc = {"longitude": "label_lon:Q", "latitude": "label_lat:Q", "text": "name:N",
                "size": alt.Size("size:Q", scale=None), "tooltip": TOOLTIP}
         tips = alt.LookupData(points, key="name", fields=["tip"])
-        shown = f"datum.view === ({narrow} ? 'phone' : 'wide')"
+        shown = f"datum.view === ({pick(repr)})"
         # A white halo under each label, as the deck draws a white box.
         for mark in ({"stroke": "#FFFFFF", "strokeWidth": 4, "strokeJoin": "round"}, {"color": _hex(INK)}):
             layers.append(alt.Chart(labels).transform_filter(shown).transform_lookup(
@@ -474,10 +475,13 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
 
 
 # Initial views: a desktop column (~700 px) and a phone (~356 px) both show
-# Yiwu, Europe, the Gulf and East Africa. Width and height (the map's size in
+# Yiwu, Europe, the Gulf and East Africa; the still overview has a mid frame too. Width and height (the map's size in
 # pixels, see map_view.HEIGHT) only decide which labels fit.
 VIEWS = {
     "wide": {"latitude": 30.0, "longitude": 58.0, "zoom": 1.45, "width": 700, "height": 500},
+    # The still overview only: a map 520-620 px wide, such as a slide's on a
+    # 1280 px projector (fit_view's frame for 520 x 340 px).
+    "mid": {"latitude": 29.9, "longitude": 59.8, "zoom": 1.15, "width": 520, "height": 340},
     "phone": {"latitude": 27.0, "longitude": 54.0, "zoom": 0.72, "width": 356, "height": 330},
 }
 
@@ -490,18 +494,19 @@ def _frame(view: str | Mapping[str, float]) -> Mapping[str, float]:
     return VIEWS[view] if isinstance(view, str) else view
 
 
-def wide_from(scene: Mapping[str, list[dict]]) -> int:
-    """The narrowest still map, in pixels, whose wide frame shows every dot and line of ``scene``.
+def frame_from(scene: Mapping[str, list[dict]], view: str) -> int:
+    """The narrowest still map, in pixels, whose frame ``view`` shows every dot and line of ``scene``.
 
     With ``FIT_PAD`` beside the westernmost and easternmost of them. Below it
-    the still map takes the phone's frame: a fixed 520 px cut Senegal off in
-    maps 520-620 px wide (a window of about 950 px with the sidebar open).
+    the still map takes the next narrower frame: a fixed switch at 520 px cut
+    Senegal off in maps 520-620 px wide (a window of about 950 px with the
+    sidebar open).
     """
     coords = [(p["lon"], p["lat"]) for p in scene["points"]] + [xy for p in scene["paths"] for xy in p["path"]]
     if not coords:
         return 0
-    zoom = VIEWS["wide"]["zoom"]
-    centre = _screen(VIEWS["wide"]["longitude"], VIEWS["wide"]["latitude"], zoom)[0]
+    zoom = VIEWS[view]["zoom"]
+    centre = _screen(VIEWS[view]["longitude"], VIEWS[view]["latitude"], zoom)[0]
     dx = [_screen(lon, lat, zoom)[0] - centre for lon, lat in coords]
     left, _, right, _ = FIT_PAD
     return math.ceil(max(2 * (left - min(dx)), 2 * (max(dx) + right)))
