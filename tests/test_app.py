@@ -175,3 +175,13 @@ def test_a_sections_source_line_sits_where_its_writer_put_it(lang):
     at_line = order.index(("caption", line))
     first_card = next(i for i, (kind, _) in enumerate(order) if kind == "subheader")
     assert at_line < first_card, "the section's source line comes after the generation cards"
+
+
+def test_the_contents_give_each_chapter_one_reading_time_in_both_languages():
+    """Reform read "about 3 min" in English and "约 2 分钟" in Chinese: each language rounded its own estimate."""
+    minutes = {}
+    for lang, pattern in (("en", r"about (\d+) min"), ("zh", r"约 (\d+) 分钟")):
+        captions = [c.value for c in run_home(lang).caption]
+        minutes[lang] = [int(m[1]) for c in captions if (m := re.search(pattern, c))]
+    assert len(minutes["en"]) == len(read_table("chapters"))
+    assert minutes["zh"] == minutes["en"]

@@ -15,7 +15,7 @@ import streamlit as st
 from yiwu import lazy
 from yiwu.content import Chapter, Section
 from yiwu.i18n import colon, dash, sentences, t
-from yiwu.loaders import DataError, chapter_registry, load_chapter, load_strings, load_words, shared
+from yiwu.loaders import DataError, chapter_minutes, chapter_registry, load_chapter, load_strings, load_words, shared
 from yiwu.present import CLOSING, DEFAULT_MINUTES, Note, Step, budget, read_notes
 from yiwu.quiz import Quiz, answers_markdown, read_quiz
 from yiwu.sources import cite
@@ -238,7 +238,7 @@ def reading_progress(chapter: Chapter, lang: str) -> None:
                 ch = load_chapter(cid, lang)
             except DataError:
                 continue
-            entry = t("reading.entry", lang, n=n, title=ch.nav, minutes=ch.minutes)
+            entry = t("reading.entry", lang, n=n, title=ch.nav, minutes=chapter_minutes(ch))
             if cid in answered:
                 icon, entry = ":material/check_circle:", f"{entry} · {t('reading.mark_answered', lang)}"
             elif cid in state["opened"]:

@@ -447,3 +447,23 @@ def load_chapter(chapter_id: str, lang: str):
     except DataError:
         source_ids = set()
     return read_chapter(chapter_id, lang, fact_ids=fact_ids, source_ids=source_ids)
+
+
+@shared
+def _both_languages_minutes(chapter_id: str) -> int:
+    times = [load_chapter(chapter_id, lang).reading_time for lang in LANGS]
+    return max(1, round(sum(times) / len(times)))
+
+
+def chapter_minutes(chapter) -> int:
+    """One reading time for a chapter in both languages: the mean of the two estimates.
+
+    Each language's own estimate (words or characters at a reading speed)
+    rounded differently: the contents said "about 3 min" in English and
+    "约 2 分钟" in Chinese for the same chapter. A broken file in the other
+    language leaves this one's own estimate.
+    """
+    try:
+        return _both_languages_minutes(chapter.id)
+    except DataError:
+        return chapter.minutes

@@ -11,7 +11,7 @@ import streamlit as st
 
 from yiwu import ROOT
 from yiwu.i18n import t
-from yiwu.loaders import DataError, chapter_registry, load_chapter
+from yiwu.loaders import DataError, chapter_minutes, chapter_registry, load_chapter
 
 
 def leave_legacy_mpa() -> None:
@@ -144,4 +144,4 @@ def chapter_links(lang: str) -> None:
                 link(ch["id"], lang)
                 continue
             link(ch["id"], lang, label=t("toc.entry", lang, n=int(ch["order"]), title=chapter.title))
-            st.caption(t("toc.meta", lang, summary=chapter.summary, minutes=chapter.minutes))
+            st.caption(t("toc.meta", lang, summary=chapter.summary, minutes=chapter_minutes(chapter)))

@@ -15,7 +15,7 @@ import streamlit as st
 from yiwu import ASSETS, classroom, lazy
 from yiwu.content import FACT, Block, Section
 from yiwu.i18n import current_lang, dash, fmt_number, fmt_value, t
-from yiwu.loaders import DataError, load_chapter, load_table, load_words, shared
+from yiwu.loaders import DataError, chapter_minutes, load_chapter, load_table, load_words, shared
 from yiwu.markdown import literal as markdown_literal
 from yiwu.sources import cite
 
@@ -246,7 +246,7 @@ def render_chapter(chapter_id: str) -> None:
         return
     st.title(chapter.title)
     position = classroom.before_chapter(chapter, lang)
-    st.caption(position + " · " + t("chapter.meta", lang, minutes=chapter.minutes, summary=chapter.summary))
+    st.caption(position + " · " + t("chapter.meta", lang, minutes=chapter_minutes(chapter), summary=chapter.summary))
     for block in chapter.intro:
         render_block(block, lang)
     explained: set[str] = set()  # key terms already explained on this page
