@@ -173,6 +173,30 @@ def test_growth_chart_draws_every_value_of_its_table(name, lang):
     assert line_years <= full
 
 
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_the_newest_value_has_its_year_on_the_axis(name):
+    """The turnover chart's axis stopped at 2020, beside its values for the first half of 2021."""
+    view, spec = growth(name, "en")
+    years = [int(p["year"]) for p in dataset(spec, point_layer(spec))]
+    ticks = point_layer(spec)["encoding"]["x"]["axis"]["values"]
+    assert ticks[-1] == max(years) and ticks[0] >= min(years) - 10 and ticks == sorted(ticks)
+    # Odd, so that a phone, where Vega keeps every other label, keeps the last one.
+    assert len(ticks) % 2 == 1 or len(ticks) <= 2
+
+
+def test_two_measures_at_one_value_both_stay_in_sight():
+    """Exports and the total of Jan-Nov 2017 (208.1 and 211.3 billion yuan) lay on one another."""
+    view, spec = growth("trade", "en")
+    layer = point_layer(spec)
+    size, order = layer["encoding"]["size"], layer["encoding"]["order"]
+    # One measure's points are drawn smaller, and on top of the other's.
+    assert size["value"] < size["condition"]["value"]
+    assert order["value"] > order["condition"]["value"]
+    drawn = dataset(spec, layer)
+    both = [p for p in drawn if p["year"] == 2017]
+    assert len({p["measure_label"] for p in both}) == 2, "the two 2017 values are not both drawn"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", chart_view.SERIES)
 def test_growth_chart_speaks_the_readers_language(name, lang):

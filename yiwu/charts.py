@@ -44,6 +44,7 @@ KINDS = ("value", "partial", "threshold")
 # other way round), so it reads as hollow in the chart and in the legend alike.
 RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
 KIND_SHAPES = {"value": "circle", "partial": RING, "threshold": "triangle-up"}
+POINT_SIZE, POINT_SIZE_INNER = 150, 60  # a chart's first measure, and the one drawn inside it
 
 THEME = "yiwu"
 HEIGHT = 300  # plot height of a growth chart, in pixels
@@ -272,6 +273,19 @@ def _care_marks(data: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color) -> alt
                                      align="right", dx=-6, dy=-11, tooltip=None).encode(x=x, y=y, color=color)
 
 
+def year_ticks(first: int, last: int) -> list[int]:
+    """Years to label on a chart's axis, counted back from its last year, so the newest value has its year.
+
+    Vega's own ticks fell on even years: the turnover chart's axis ended at
+    2020 beside a value of 2021. An odd number of ticks, so that where the
+    labels crowd (a phone) and Vega keeps every other one, it keeps the last.
+    """
+    span = last - first
+    step = next((s for limit, s in ((10, 1), (20, 2), (40, 5)) if span <= limit), 10)
+    ticks = list(range(last, first - 1, -step))[::-1]
+    return ticks[1:] if len(ticks) % 2 == 0 and len(ticks) > 2 else ticks
+
+
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
     """A yearly series: lines through full-year values, points for every value.
 
@@ -288,7 +302,8 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     x_min, x_max = int(years.min()), int(years.max())
     pad = 0.6 if x_max > x_min else 1
     x_scale = alt.Scale(domain=[x_min - pad, x_max + pad], nice=False, zero=False)
-    x_axis = alt.Axis(format="d", tickMinStep=1, title=labels["x_title"], labelOverlap=True, grid=False)
+    x_axis = alt.Axis(format="d", values=year_ticks(x_min, x_max), title=labels["x_title"], labelOverlap=True,
+                      grid=False)
 
     values = data["value"].astype(float)
     height = labels.get("height", HEIGHT)
@@ -343,9 +358,15 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     dash = alt.StrokeDash("gap:N", title=labels["line.title"], legend=dash_legend,
                           scale=alt.Scale(domain=[k for k, _ in dashes], range=[p for _, p in dashes]))
     line = alt.Chart(segments).mark_line().encode(x=x, y=y, color=color, strokeDash=dash, detail="segment:N")
-    points = base.mark_point(filled=True, opacity=1, size=150).encode(
+    # The second measure's points are smaller and drawn on top: where the two
+    # values nearly coincide (exports and the total in Jan-Nov 2017 and in
+    # 2021), both stay in sight, one inside the other.
+    first = alt.datum.measure_label == measures[0]
+    points = base.mark_point(filled=True, opacity=1).encode(
         x=x, y=y, color=color,
         shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
+        size=alt.condition(first, alt.value(POINT_SIZE), alt.value(POINT_SIZE_INNER)),
+        order=alt.condition(first, alt.value(0), alt.value(1)),
         tooltip=tooltip)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
     if (data["kind"] == "partial").any():
