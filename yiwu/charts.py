@@ -273,17 +273,30 @@ def _care_marks(data: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color) -> alt
                                      align="right", dx=-6, dy=-11, tooltip=None).encode(x=x, y=y, color=color)
 
 
-def year_ticks(first: int, last: int) -> list[int]:
-    """Years to label on a chart's axis, counted back from its last year, so the newest value has its year.
+def coinciding(data: pd.DataFrame, measures: list[str], height_of, near: float = 0.03) -> list[int]:
+    """1 for a point drawn within ``near`` of the plot's height from an earlier measure's point of its year, else 0."""
+    rank = {m: i for i, m in enumerate(measures)}
+    spots = list(zip(data["year"].astype(int), data["measure_label"].map(rank),
+                     (height_of(float(v)) for v in data["value"]), strict=True))
+    return [int(any(y2 == y and r2 < r and abs(h2 - h) < near for y2, r2, h2 in spots)) for y, r, h in spots]
+
+
+def year_ticks(first: int, last: int, most: int = 8) -> list[int]:
+    """Years to label on a chart's axis: the first and the last value's, and steps counted back from the last.
 
     Vega's own ticks fell on even years: the turnover chart's axis ended at
-    2020 beside a value of 2021. An odd number of ticks, so that where the
-    labels crowd (a phone) and Vega keeps every other one, it keeps the last.
+    2020 beside a value of 2021. The step (1, 2, 5, 10 or 20 years) is the
+    smallest that gives at most ``most`` labels, which fit a phone; the first
+    year takes the place of a step that would crowd it.
     """
-    span = last - first
-    step = next((s for limit, s in ((10, 1), (20, 2), (40, 5)) if span <= limit), 10)
+    step = next((s for s in (1, 2, 5, 10) if (last - first) // s + 1 <= most), 20)
     ticks = list(range(last, first - 1, -step))[::-1]
-    return ticks[1:] if len(ticks) % 2 == 0 and len(ticks) > 2 else ticks
+    if ticks[0] != first:
+        if ticks[0] - first < 0.6 * step:
+            ticks[0] = first
+        else:
+            ticks.insert(0, first)
+    return ticks
 
 
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
@@ -318,9 +331,16 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
         ticks = [10.0 ** k for k in range(math.ceil(math.log10(lo_d)), math.floor(math.log10(hi_d)) + 1)]
         y_scale = alt.Scale(type="log", domain=[lo_d, hi_d], nice=False)
         y_axis = alt.Axis(title=labels["y_title"], format=",~r", values=ticks, labelOverlap=True)
+
+        def height_of(v):
+            return (math.log10(v) - math.log10(lo_d)) / (math.log10(hi_d) - math.log10(lo_d))
     else:
-        y_scale = alt.Scale(type="linear", domain=[0, hi / (1 - free) * 1.03], nice=False, zero=True)
+        y_top = hi / (1 - free) * 1.03
+        y_scale = alt.Scale(type="linear", domain=[0, y_top], nice=False, zero=True)
         y_axis = alt.Axis(title=labels["y_title"], format=",~r", tickCount=5, labelOverlap=True)
+
+        def height_of(v):
+            return v / y_top
 
     measures = labels["measure_domain"]
     colors = alt.Scale(domain=measures, range=labels["measure_colors"])
@@ -338,6 +358,7 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     ]
     x = alt.X("year:Q", scale=x_scale, axis=x_axis)
     y = alt.Y("value:Q", scale=y_scale, axis=y_axis)
+    data["inner"] = coinciding(data, measures, height_of)
     base = alt.Chart(data)
 
     segments = line_segments(data, labels["line.yearly"], labels["line.gap"])
@@ -358,15 +379,16 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     dash = alt.StrokeDash("gap:N", title=labels["line.title"], legend=dash_legend,
                           scale=alt.Scale(domain=[k for k, _ in dashes], range=[p for _, p in dashes]))
     line = alt.Chart(segments).mark_line().encode(x=x, y=y, color=color, strokeDash=dash, detail="segment:N")
-    # The second measure's points are smaller and drawn on top: where the two
-    # values nearly coincide (exports and the total in Jan-Nov 2017 and in
-    # 2021), both stay in sight, one inside the other.
-    first = alt.datum.measure_label == measures[0]
+    # Where two measures' values of one year nearly coincide (exports and the
+    # total in Jan-Nov 2017, the two turnovers of Jan-Jun 2021), the later
+    # measure's point is smaller and drawn on top: both stay in sight, one
+    # inside the other. Elsewhere every point has the same size.
+    inner = alt.datum.inner == 1
     points = base.mark_point(filled=True, opacity=1).encode(
         x=x, y=y, color=color,
         shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
-        size=alt.condition(first, alt.value(POINT_SIZE), alt.value(POINT_SIZE_INNER)),
-        order=alt.condition(first, alt.value(0), alt.value(1)),
+        size=alt.condition(inner, alt.value(POINT_SIZE_INNER), alt.value(POINT_SIZE)),
+        order=alt.condition(inner, alt.value(1), alt.value(0)),
         tooltip=tooltip)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
     if (data["kind"] == "partial").any():
