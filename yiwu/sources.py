@@ -20,10 +20,11 @@ def source_names(lang: str) -> dict[str, str]:
 
 def _dated(name: str, date: str, lang: str) -> str:
     """"Xinhua (2026)"; a name that ends in brackets takes the date inside them: "Xinhua (repost, 2023)"."""
-    close, sep, open_ = ("\uff09", "\uff0c", "\uff08") if lang == "zh" else (")", ", ", " (")
-    if name.endswith(close):
-        return f"{name[:-1]}{sep}{date}{close}"
-    return f"{name}{open_}{date}{close}"
+    if name.endswith("\uff09"):  # the name's own brackets, full-width or not
+        return f"{name[:-1]}\uff0c{date}\uff09"
+    if name.endswith(")"):
+        return f"{name[:-1]}, {date})"
+    return f"{name}\uff08{date}\uff09" if lang == "zh" else f"{name} ({date})"
 
 
 def source_name(source_id: str, lang: str) -> str:
