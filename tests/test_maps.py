@@ -416,6 +416,15 @@ def test_choosing_a_route_shows_its_card_with_source(lang):
     assert any(source_name("bbci", lang) in c.value for c in at.caption)
 
 
+def test_the_story_key_shows_only_with_the_stories_pins():
+    """The pins are on the 2025 map only; on 2014's, a key for them explained nothing on the map."""
+    story = map_view.labels("en")["legend.story"]
+    at = run_view("world", "en")
+    assert any(story in h.proto.body for h in at.get("html"))
+    at.button_group[0].set_value(2014).run()
+    assert not any(story in h.proto.body for h in at.get("html"))
+
+
 def test_moving_the_year_back_shrinks_the_network():
     at = run_view("world", "en")
     assert at.button_group[0].value == 2025

@@ -306,7 +306,8 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
             show_chart(world_overview_spec(lang, year, tuple(sorted(layers)), height, alt_text), width="stretch",
                        key=f"map_{key}_overview")
     with legend_box:
-        _legend(words, layers)
+        # The stories' pins are on the latest year's map only; so is their key.
+        _legend(words, layers if year >= maps.STORIES_FROM else layers - {"stories"})
 
     # The select box mirrors a pick on the map and works without one. It waits
     # in an expander, which a pick on the map opens: a select box on the first
