@@ -356,6 +356,9 @@ def present_css() -> str:
 /* The counter keeps one width from "1 / 41" to "41 / 41", so the buttons after it stay under the pointer. */
 .st-key-present-nav strong { display: inline-block; min-width: 4.2em; text-align: center; font-variant-numeric: tabular-nums; }
 .st-key-present-notes p, .st-key-present-notes li { font-size: 1.15rem; }
+/* The sources slide's cards: the count, large, then what its grade means. */
+[class*="st-key-slide-grade-"] p:first-child { font-size: 2rem; font-weight: 600; line-height: 1.2; margin-bottom: 0.4rem; }
+[class*="st-key-slide-grade-"] p:nth-child(2) { font-size: 1.15rem; line-height: 1.4; }
 /* The key terms on their slide, for the class to explain: larger than body text, in as many
    columns of at least 15em as fit (three on a projector, one on a phone). */
 .st-key-slide-terms ul { columns: 15em 3; column-gap: 2.5rem; margin-top: 0; }

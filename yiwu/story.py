@@ -146,16 +146,16 @@ def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
 def sources_block(args: tuple[str, ...], lang: str) -> None:
     """Every source, one expander per grade; a list is built when it is opened.
 
-    On a slide (``args`` holds "slide") a card per grade with its count, in
-    the figure cards' style: the list itself is reading, not projecting.
+    On a slide (``args`` holds "slide") a card per grade: its count on top,
+    where the three line up, then what the grade means (present_css). The
+    list itself is reading, not projecting.
     """
     if "slide" in args:
         grades = load_table("sources")["grade"].value_counts()
-        st.html(ASSETS / "figures.css")
         for col, grade in zip(st.columns(3), ("A", "B", "C"), strict=True):
-            with col.container(border=True, height="stretch", key=f"figure-sources-{grade}"):
-                st.markdown(f"{markdown_literal(t(f'sources.grade_{grade}', lang))}\n\n"
-                            f"{markdown_literal(t('sources.count', lang, n=int(grades.get(grade, 0))))}")
+            with col.container(border=True, height="stretch", key=f"slide-grade-{grade}"):
+                st.markdown(f"{markdown_literal(t('sources.count', lang, n=int(grades.get(grade, 0))))}\n\n"
+                            f"{markdown_literal(t(f'sources.grade_{grade}', lang))}")
         return
     for grade, (heading, lines) in zip(("A", "B", "C"), _sources_lists(lang), strict=True):
         with lazy.expander(heading, key=f"sources-{grade}", expanded=False) as opened:
