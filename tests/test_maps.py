@@ -525,6 +525,19 @@ def test_the_still_map_takes_a_narrower_frame_where_the_wide_one_would_cut_a_dot
                                                               if r["view"] == "phone"})
 
 
+@pytest.mark.parametrize("year", [2025, 2014])
+def test_both_languages_name_the_same_places_in_each_frame_of_the_overview(year):
+    """Each language's label widths chose alone: the English phone map named Mohan, the Chinese one London."""
+    named = {}
+    for lang in ("zh", "en"):
+        spec = map_view.world_overview_spec(lang, year, tuple(sorted(maps.LAYERS)), 500, "")
+        named[lang] = {view: {r["id"] for r in overview_rows(spec, "text") if r["view"] == view} for view in maps.VIEWS}
+    assert named["zh"] == named["en"]
+    assert all(named["en"].values())
+    if year == 2025:  # the first train to London ran in 2017
+        assert "london" in named["en"]["wide"] & named["en"]["mid"]
+
+
 @pytest.mark.parametrize("view", list(maps.VIEWS))
 def test_overview_labels_sit_beside_their_dots(view):
     """A label's map position, projected back, is its dot plus the chosen offset."""

@@ -360,7 +360,9 @@ def world_overview_spec(lang: str, year: int, layers: tuple[str, ...], height: i
     """The still world map as a Vega-Lite spec (see :func:`maps.world_chart`)."""
     routes, places = world_frames(lang)
     scene = maps.world_scene(routes, places, year=year, layers=layers)
-    return maps.world_chart(scene, _land(), height=height, description=alt_text).to_dict()
+    # The other language's labels: both name the same places in each frame.
+    partner = maps.world_scene(*world_frames("en" if lang == "zh" else "zh"), year=year, layers=layers)["candidates"]
+    return maps.world_chart(scene, _land(), height=height, description=alt_text, partner=partner).to_dict()
 
 
 def markets_frame(lang: str) -> pd.DataFrame:

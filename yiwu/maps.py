@@ -293,9 +293,28 @@ def place_labels(texts: list[dict], view: Mapping[str, float]) -> list[dict]:
         if found:
             box, anchor, baseline, offset = found
             boxes.append(box)
-            out.append({"name": t["name"], "lon": t["lon"], "lat": t["lat"], "size": t["size"],
+            out.append({"id": t.get("id"), "name": t["name"], "lon": t["lon"], "lat": t["lat"], "size": t["size"],
                         "anchor": anchor, "baseline": baseline, "offset": offset})
     return out
+
+
+def shared_labels(candidates: list[dict], partner: list[dict] | None, view: Mapping[str, float]) -> list[dict]:
+    """:func:`place_labels`, keeping only the places whose labels fit in both languages.
+
+    ``partner`` is the other language's candidates (the same places, by
+    ``id``). Each language's label widths decided alone which labels fit, so
+    the English phone map named Mohan and the Chinese one London: a class that
+    switches language saw other places named.
+    """
+    if not partner:
+        return place_labels(candidates, view)
+    keep = {t["id"] for t in candidates}
+    while True:
+        placed = [place_labels([t for t in texts if t["id"] in keep], view) for texts in (candidates, partner)]
+        both = {t["id"] for t in placed[0]} & {t["id"] for t in placed[1]}
+        if both == keep:
+            return placed[0]
+        keep = both
 
 
 def label_layers(texts: list[dict], prefix: str = "labels") -> list[pdk.Layer]:
@@ -351,7 +370,7 @@ def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
         points.append({"id": p.id, "name": p.name, "tip": p.tip, "lon": coords[p.id][0],
                        "lat": coords[p.id][1], "radius": radius, "fill": fill, "line": line})
         priority, size = _LABEL[p.kind]
-        texts.append({"name": p.name, "lon": coords[p.id][0], "lat": coords[p.id][1],
+        texts.append({"id": p.id, "name": p.name, "lon": coords[p.id][0], "lat": coords[p.id][1],
                       "size": size, "priority": priority, "radius": radius})
     points.sort(key=lambda d: d["radius"])  # big markers (Yiwu) on top
     return {"paths": paths, "points": points, "texts": place_labels(texts, _frame(view)), "candidates": texts}
@@ -401,7 +420,7 @@ TOOLTIP = [alt.Tooltip("name:N", title="title"), alt.Tooltip("tip:N", title="\u2
 
 
 def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 500,
-                description: str = "") -> alt.LayerChart:
+                description: str = "", partner: list[dict] | None = None) -> alt.LayerChart:
     """The same scene as a still Vega-Lite map: the overview shown before the interactive one.
 
     The frame is the deck's initial view (centre and zoom of ``VIEWS``); where
@@ -410,7 +429,9 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
     and narrower still the phone's; with the labels that fit that frame;
     same colours, dashes and labels, with tooltips; no zoom or pan. ``land``
     is the GeoJSON of ``static/land-110m.json``, sent with the chart so that
-    the map is complete when the chart is drawn.
+    the map is complete when the chart is drawn. ``partner``: the other
+    language's label candidates, so both languages name the same places
+    (:func:`shared_labels`).
     """
     wide_at, mid_at = frame_from(scene, "wide"), frame_from(scene, "mid")
 
@@ -455,7 +476,7 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
     labels = pd.DataFrame([{**t, "view": name, "align": _ALIGN[t["anchor"]], "base": _BASELINE[t["baseline"]],
                             **_unscreen(*_shift(t, view["zoom"]), view["zoom"])}
                            for name, view in VIEWS.items()
-                           for t in place_labels(scene["candidates"], {**view, "height": height})])
+                           for t in shared_labels(scene["candidates"], partner, {**view, "height": height})])
     if len(labels):
         text = {"align": alt.expr("datum.align"), "baseline": alt.expr("datum.base"),
                 "font": FONT.strip("'"), "fontWeight": 600}
