@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
@@ -536,6 +537,21 @@ def test_both_languages_name_the_same_places_in_each_frame_of_the_overview(year)
     assert all(named["en"].values())
     if year == 2025:  # the first train to London ran in 2017
         assert "london" in named["en"]["wide"] & named["en"]["mid"]
+
+
+def test_a_broken_file_of_the_other_language_leaves_this_ones_overview_whole(monkeypatch):
+    from yiwu.loaders import DataError
+
+    frames = map_view.world_frames
+
+    def broken_zh(lang):
+        if lang == "zh":
+            raise DataError(Path("data/words/zh/places.toml"), "broken", "london", "name")
+        return frames(lang)
+
+    monkeypatch.setattr(map_view, "world_frames", broken_zh)
+    spec = map_view.world_overview_spec.__wrapped__("en", 2025, tuple(sorted(maps.LAYERS)), 500, "")
+    assert {r["id"] for r in overview_rows(spec, "text") if r["view"] == "wide"} >= {"yiwu", "london"}
 
 
 @pytest.mark.parametrize("view", list(maps.VIEWS))

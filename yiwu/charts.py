@@ -44,7 +44,7 @@ KINDS = ("value", "partial", "threshold")
 # other way round), so it reads as hollow in the chart and in the legend alike.
 RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
 KIND_SHAPES = {"value": "circle", "partial": RING, "threshold": "triangle-up"}
-POINT_SIZE, POINT_SIZE_INNER = 150, 60  # a chart's first measure, and the one drawn inside it
+POINT_SIZE, POINT_SIZE_INNER = 150, 60  # a point, and one drawn inside another's (charts.coinciding)
 
 THEME = "yiwu"
 HEIGHT = 300  # plot height of a growth chart, in pixels

@@ -361,7 +361,12 @@ def world_overview_spec(lang: str, year: int, layers: tuple[str, ...], height: i
     routes, places = world_frames(lang)
     scene = maps.world_scene(routes, places, year=year, layers=layers)
     # The other language's labels: both name the same places in each frame.
-    partner = maps.world_scene(*world_frames("en" if lang == "zh" else "zh"), year=year, layers=layers)["candidates"]
+    # A broken file of the other language must not break this one's map.
+    try:
+        partner = maps.world_scene(*world_frames("en" if lang == "zh" else "zh"), year=year,
+                                   layers=layers)["candidates"]
+    except DataError:
+        partner = None
     return maps.world_chart(scene, _land(), height=height, description=alt_text, partner=partner).to_dict()
 
 
