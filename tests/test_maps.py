@@ -539,6 +539,19 @@ def test_both_languages_name_the_same_places_in_each_frame_of_the_overview(year)
         assert "london" in named["en"]["wide"] & named["en"]["mid"]
 
 
+@pytest.mark.parametrize("view", ["phone", (410, 340), "wide"])
+def test_the_interactive_map_names_the_same_places_in_both_languages(view):
+    """The deck's first view, like the overview, names a place only where its label fits in both languages."""
+    frame = view if isinstance(view, str) else maps.fit_view(PLACES, *view)
+    named = {}
+    for lang in ("zh", "en"):
+        routes, places = map_view.world_frames(lang)
+        deck = maps.world_deck(routes, places, year=2025, view=frame,
+                               partner=map_view.partner_labels(lang, 2025, maps.LAYERS))
+        named[lang] = {t["id"] for t in labels_of(json.loads(deck.to_json()))}
+    assert named["zh"] == named["en"] and "yiwu" in named["en"]
+
+
 def test_a_broken_file_of_the_other_language_leaves_this_ones_overview_whole(monkeypatch):
     from yiwu.loaders import DataError
 

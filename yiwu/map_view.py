@@ -295,7 +295,8 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
         if interactive:
             width = _map_width(key)
             frame = view if width is None else maps.fit_view(places, width, height)
-            deck = maps.world_deck(routes, places, year=year, layers=layers, view=frame)
+            deck = maps.world_deck(routes, places, year=year, layers=layers, view=frame,
+                                   partner=partner_labels(lang, year, layers))
             # A new key whenever the drawn data change: a selection is an index into
             # the layer's data, so an old one would point at the wrong object.
             chart_key = f"map_{key}_deck_{year}_{'-'.join(sorted(layers))}_{gen}"
@@ -360,14 +361,20 @@ def world_overview_spec(lang: str, year: int, layers: tuple[str, ...], height: i
     """The still world map as a Vega-Lite spec (see :func:`maps.world_chart`)."""
     routes, places = world_frames(lang)
     scene = maps.world_scene(routes, places, year=year, layers=layers)
-    # The other language's labels: both name the same places in each frame.
-    # A broken file of the other language must not break this one's map.
+    return maps.world_chart(scene, _land(), height=height, description=alt_text,
+                            partner=partner_labels(lang, year, layers)).to_dict()
+
+
+def partner_labels(lang: str, year: int, layers) -> list[dict] | None:
+    """The other language's label candidates, so that both name the same places on the map.
+
+    A broken file of the other language must not break this one's map: then None.
+    """
     try:
-        partner = maps.world_scene(*world_frames("en" if lang == "zh" else "zh"), year=year,
-                                   layers=layers)["candidates"]
+        return maps.world_scene(*world_frames("en" if lang == "zh" else "zh"), year=year,
+                                layers=layers)["candidates"]
     except DataError:
-        partner = None
-    return maps.world_chart(scene, _land(), height=height, description=alt_text, partner=partner).to_dict()
+        return None
 
 
 def markets_frame(lang: str) -> pd.DataFrame:

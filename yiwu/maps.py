@@ -341,10 +341,12 @@ def label_layers(texts: list[dict], prefix: str = "labels") -> list[pdk.Layer]:
 
 
 def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
-                layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide") -> dict[str, list[dict]]:
+                layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide",
+                partner: list[dict] | None = None) -> dict[str, list[dict]]:
     """What the world map draws for one year and a set of switched-on groups.
 
-    ``view`` is a name in ``VIEWS`` or a frame from :func:`fit_view`.
+    ``view`` is a name in ``VIEWS`` or a frame from :func:`fit_view`;
+    ``partner``: the other language's label candidates (:func:`shared_labels`).
 
     ``paths`` (one per leg of a route), ``points`` (the places) and ``texts``
     (the labels that fit, placed by :func:`place_labels`). Both renderings,
@@ -373,14 +375,15 @@ def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
         texts.append({"id": p.id, "name": p.name, "lon": coords[p.id][0], "lat": coords[p.id][1],
                       "size": size, "priority": priority, "radius": radius})
     points.sort(key=lambda d: d["radius"])  # big markers (Yiwu) on top
-    return {"paths": paths, "points": points, "texts": place_labels(texts, _frame(view)), "candidates": texts}
+    return {"paths": paths, "points": points, "texts": shared_labels(texts, partner, _frame(view)),
+            "candidates": texts}
 
 
 def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
                  layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide",
-                 world_url: str = WORLD_URL) -> list[pdk.Layer]:
+                 world_url: str = WORLD_URL, partner: list[dict] | None = None) -> list[pdk.Layer]:
     """The layers of the world map for one year and a set of switched-on groups."""
-    scene = world_scene(routes, places, year=year, layers=layers, view=view)
+    scene = world_scene(routes, places, year=year, layers=layers, view=view, partner=partner)
     paths = scene["paths"]
     land = pdk.Layer(
         "GeoJsonLayer", world_url, id="land", pickable=False, stroked=True, filled=True,
@@ -574,14 +577,15 @@ def _deck(layers: list[pdk.Layer], view: dict, background: str, tooltip: bool = 
 
 def world_deck(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
                layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide",
-               world_url: str = WORLD_URL) -> pdk.Deck:
+               world_url: str = WORLD_URL, partner: list[dict] | None = None) -> pdk.Deck:
     """The trade-route map: frames from :func:`route_info` and :func:`place_info`.
 
-    ``view`` is a name in ``VIEWS`` or a frame from :func:`fit_view`.
+    ``view`` is a name in ``VIEWS`` or a frame from :func:`fit_view`; ``partner``
+    the other language's label candidates, so both name the same places.
     """
     frame = {k: v for k, v in _frame(view).items() if k in ("latitude", "longitude", "zoom")}
-    return _deck(world_layers(routes, places, year=year, layers=layers, view=view, world_url=world_url),
-                 frame, OCEAN)
+    return _deck(world_layers(routes, places, year=year, layers=layers, view=view, world_url=world_url,
+                              partner=partner), frame, OCEAN)
 
 
 def world_alt(routes: pd.DataFrame, places: pd.DataFrame, labels: Mapping[str, str], *,
