@@ -29,7 +29,7 @@ else:
 st.html(ASSETS / "app.css")  # style only: Streamlit puts it out of the page's flow
 if first_session and page.url_path:
     close_stale_page_not_found()
-switch = st.container()  # the language link, at the top, filled in once the page has run
+switch = st.container(key="lang-switch")  # the language link, at the top, filled in once the page has run
 try:
     page.run()
 finally:

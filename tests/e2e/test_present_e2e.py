@@ -230,7 +230,14 @@ def test_a_step_reads_from_the_back_of_the_room(browser_page, app_url, shots, la
     assert f"{n} / {len(steps_for(lang))}" in page.locator(".st-key-present-nav").inner_text()
     assert not page.locator('[data-testid="stSidebar"]').is_visible(), "the sidebar takes room on a projector"
     other = "中文" if lang == "en" else "English"
-    assert page.get_by_role("link", name=other, exact=True).is_visible(), "no language switch"
+    switch = page.get_by_role("link", name=other, exact=True)
+    assert switch.is_visible(), "no language switch"
+    # The switch sits in the header's row, beside the menu, so the slide starts a row higher.
+    header = page.locator('[data-testid="stHeader"]').bounding_box()
+    box, menu = switch.bounding_box(), page.locator('[data-testid="stMainMenu"]').bounding_box()
+    assert box["y"] + box["height"] <= header["y"] + header["height"], f"switch below the header: {box}"
+    assert box["x"] + box["width"] <= menu["x"], f"switch over the menu: {box} {menu}"
+    assert page.locator(".st-key-present-nav").bounding_box()["y"] < header["height"] + 30
     if lang == "zh":
         assert HAN.search(headline(page))
     assert not page.requests_outside and not page.console_errors
