@@ -437,6 +437,9 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
     (:func:`shared_labels`).
     """
     wide_at, mid_at = frame_from(scene, "wide"), frame_from(scene, "mid")
+    # The phone's frame is no taller than its view: on a narrow map the routes
+    # span about 300 px, and a 500 px map showed an empty band of ocean under them.
+    heights = {name: min(height, VIEWS[name]["height"]) if name == "phone" else height for name in VIEWS}
 
     def pick(f) -> str:
         """A Vega expression: ``f`` of the name of the frame the chart's width takes."""
@@ -479,7 +482,7 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
     labels = pd.DataFrame([{**t, "view": name, "align": _ALIGN[t["anchor"]], "base": _BASELINE[t["baseline"]],
                             **_unscreen(*_shift(t, view["zoom"]), view["zoom"])}
                            for name, view in VIEWS.items()
-                           for t in shared_labels(scene["candidates"], partner, {**view, "height": height})])
+                           for t in shared_labels(scene["candidates"], partner, {**view, "height": heights[name]})])
     if len(labels):
         text = {"align": alt.expr("datum.align"), "baseline": alt.expr("datum.base"),
                 "font": FONT.strip("'"), "fontWeight": 600}
@@ -494,8 +497,9 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
         for mark in ({"stroke": "#FFFFFF", "strokeWidth": 4, "strokeJoin": "round"}, {"color": _hex(INK)}):
             layers.append(alt.Chart(labels).transform_filter(shown).transform_lookup(
                 lookup="name", from_=tips).mark_text(**text, **mark).encode(**enc))
-    return alt.layer(*layers).project(**projection).properties(
-        width="container", height=height, description=description)
+    tall = alt.param(name="height", expr=pick(lambda v: str(heights[v])))
+    return alt.layer(*layers).project(**projection).add_params(tall).properties(
+        width="container", description=description)
 
 
 # Initial views: a desktop column (~700 px) and a phone (~356 px) both show
