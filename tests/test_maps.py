@@ -272,7 +272,8 @@ def markets_spec(lang: str = "en") -> tuple[dict, list[dict]]:
     frame["name"] = [f"market {g}" for g in gens["generation"]]
     frame["label"] = [str(y) for y in gens["year"]]
     words = map_view.labels(lang)
-    spec = charts.markets_chart(frame, {"km": words["markets.km"], "tt.name": words["markets.name"],
+    spec = charts.markets_chart(frame, {"title": words["markets.title"], "km": words["markets.km"],
+                                        "tt.name": words["markets.name"],
                                         "tt.year": words["markets.year"], "description": "alt"}).to_dict()
     layers = [{**x, "rows": spec["datasets"][x["data"]["name"]]} for x in spec["layer"]]
     return spec, layers
@@ -675,3 +676,15 @@ def test_the_year_buttons_are_the_years_the_map_changes():
     changes = {y for y in range(1983, 2026) if (drawn_routes(deck_json(year=y)), drawn_points(deck_json(year=y)))
                != (drawn_routes(deck_json(year=y - 1)), drawn_points(deck_json(year=y - 1)))}
     assert set(years[1:-1]) <= changes <= set(years)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_markets_map_is_titled_and_its_key_names_every_market_in_order(lang):
+    """The map writes only numbers and years: its key under it names each market."""
+    frame = map_view.markets_frame(lang)
+    key = map_view.markets_key(frame, lang)
+    words = read_words("generations", lang)
+    spots = [key.index(f"**{g}**\u00a0{words[str(g)]['name']}") for g in range(1, 7)]
+    assert spots == sorted(spots), key
+    assert all(str(y) in key for y in read_table("generations")["year"])
+    assert map_view.markets_spec(lang)["title"]["text"] == map_view.labels(lang)["markets.title"]

@@ -569,7 +569,7 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
 
     ``markets`` has one row per generation: generation, lat, lon, name and
     label (the opening year, shown beside the dot). ``labels`` holds
-    ``km`` (the bar's label), ``tt.name``, ``tt.year`` and ``description``.
+    ``title``, ``km`` (the bar's label), ``tt.name``, ``tt.year`` and ``description``.
     A Mercator projection fitted to the dots keeps distances true in every
     direction at any width, so the bar measures the whole picture. There is
     no street map (none works offline), so the dots stand on plain ground.
@@ -612,5 +612,6 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
                                                        color="currentColor").encode(**geo, text="label:N")
     height = alt.param(name="height", expr=f"{narrow} ? {MARKETS_HEIGHT['narrow']} : {MARKETS_HEIGHT['wide']}")
     return alt.layer(moves, scale, scale_label, dots, numbers, years).project(type="mercator").add_params(
-        height).properties(width="container", description=labels["description"],
+        height).properties(title=alt.Title(labels["title"], aria=False), width="container",
+        description=labels["description"],
         padding={"left": 20, "right": 60, "top": 20, "bottom": 10})

@@ -393,11 +393,19 @@ def markets_alt(frame: pd.DataFrame, lang: str) -> str:
             f"{int(g)} {n}" for g, n in zip(frame["generation"], frame["name"], strict=True)))
 
 
+def markets_key(frame: pd.DataFrame, lang: str) -> str:
+    """The map's key: each number with its market's name and opening year."""
+    entries = [f"**{int(g)}** {name}（{label}）" if lang == "zh" else f"**{int(g)}** {name} ({label})"
+               for g, name, label in zip(frame["generation"], frame["name"], frame["label"], strict=True)]
+    return " · ".join(entries)
+
+
 @shared
 def markets_spec(lang: str) -> dict:
     """The markets chart as a Vega-Lite spec, made once per language (see chart_view.show_chart)."""
     words, frame = labels(lang), markets_frame(lang)
-    return charts.markets_chart(frame, {"km": words["markets.km"], "tt.name": words["markets.name"],
+    return charts.markets_chart(frame, {"title": words["markets.title"], "km": words["markets.km"],
+                                        "tt.name": words["markets.name"],
                                         "tt.year": words["markets.year"],
                                         "description": markets_alt(frame, lang)}).to_dict()
 
@@ -409,6 +417,8 @@ def markets(lang: str, compact: bool = False, aside=None) -> None:  # noqa: ARG0
     frame = markets_frame(lang)
     show_chart(markets_spec(lang), width="stretch", key="markets_chart")
     with beside(aside):  # on a slide, beside the map
+        # The map writes only numbers and years; its key names the markets.
+        st.caption(markets_key(frame, lang))
         st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
     sources_line([s for ids in load_table("generations")["source_ids"] for s in ids], lang)
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
