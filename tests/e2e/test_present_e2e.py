@@ -404,8 +404,20 @@ def test_the_key_terms_and_the_closing_questions_fit_a_projector(browser_page, a
         for i in range(3):
             box = questions.nth(i).bounding_box()
             assert box and box["y"] + box["height"] <= height, f"question {i + 1} off screen"
-        assert page.get_by_role("link", name=strings["present.closing_link"]).is_visible()
+        link_box = page.get_by_role("link", name=strings["present.closing_link"]).bounding_box()
+        assert link_box and link_box["y"] + link_box["height"] <= height, "the link to the sources is off screen"
+        assert nav_rows(page) == 1, "the last step's top bar wraps onto a second line"
+        page.keyboard.press("Home")
+        wait_for_step(page, 1)
+        assert nav_rows(page) == 1, "the first step's top bar wraps onto a second line"
     assert not page.requests_outside and not page.console_errors
+
+
+def nav_rows(page) -> int:
+    """How many lines the step's top bar (buttons, counter, where the step belongs) takes."""
+    tops = page.evaluate("""() => Array.from(document.querySelectorAll('.st-key-present-nav > *'))
+        .map(e => e.getBoundingClientRect()).filter(b => b.height > 0).map(b => b.top + b.height / 2)""")
+    return 1 + sum(1 for a, b in zip(sorted(tops), sorted(tops)[1:]) if b - a > 20)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
