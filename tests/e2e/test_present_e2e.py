@@ -392,6 +392,8 @@ def test_the_key_terms_and_the_closing_questions_fit_a_projector(browser_page, a
         page.screenshot(path=str(shots / f"present-{lang}-key-terms-{width}x{height}.png"))
         items = page.locator(".st-key-slide-terms li")
         assert items.count() == terms
+        if lang == "en":  # a Chinese name in English text stays whole
+            assert not broken_chinese_words(page, ".st-key-slide-terms li"), "a Chinese term is broken across lines"
         for i in range(terms):
             box = items.nth(i).bounding_box()
             assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, f"term {i + 1} off screen"
@@ -411,6 +413,30 @@ def test_the_key_terms_and_the_closing_questions_fit_a_projector(browser_page, a
         wait_for_step(page, 1)
         assert nav_rows(page) == 1, "the first step's top bar wraps onto a second line"
     assert not page.requests_outside and not page.console_errors
+
+
+def broken_chinese_words(page, selector: str) -> list[str]:
+    """Runs of Chinese characters that a line break splits, in the elements matching ``selector``.
+
+    Chinese text breaks between any two characters; a Chinese name inside
+    English text must not ("(兴商建 / 县)").
+    """
+    return page.evaluate("""(selector) => {
+        const broken = [];
+        for (const el of document.querySelectorAll(selector)) {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const m of node.data.matchAll(/[\u4e00-\u9fff]{2,}/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                    if (tops.size > 1) broken.push(m[0]);
+                }
+            }
+        }
+        return broken;
+    }""", selector)
 
 
 def nav_rows(page) -> int:
