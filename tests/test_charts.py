@@ -280,6 +280,22 @@ def test_growth_chart_names_its_sources(name, lang):
     assert all(p["source"] for p in dataset(spec, point_layer(spec)))
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_weak_source_says_so_where_it_is_cited(lang):
+    """Grade C sources (aggregators, machine translations) are marked in every source line, not only
+    in the Sources chapter; a strong one is not."""
+    from yiwu.loaders import read_strings
+
+    weak = read_strings(lang)["source.weak"]
+    grades = dict(zip(read_table("sources")["id"], read_table("sources")["grade"], strict=True))
+    for name in chart_view.SERIES:
+        view, _ = growth(name, lang)
+        for sid in view.source_ids:
+            line = cite([sid], lang)
+            assert (weak in line) == (grades[sid] == "C"), line
+    assert "C" in {grades[sid] for name in chart_view.SERIES for sid in growth(name, lang)[0].source_ids}
+
+
 def test_partial_years_are_hollow_and_milestones_are_triangles():
     view, spec = growth("trade", "en")
     shape = point_layer(spec)["encoding"]["shape"]["scale"]

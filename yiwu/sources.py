@@ -14,17 +14,19 @@ def source_names(lang: str) -> dict[str, str]:
     out = {}
     for r in load_table("sources").itertuples():
         name = getattr(r, f"outlet_{lang}") or r.outlet_en
-        out[r.id] = _dated(name, r.date, lang) if r.date else name
+        name = _dated(name, r.date, lang) if r.date else name
+        # A weak source says so wherever it is cited, not only in the Sources chapter.
+        out[r.id] = _dated(name, t("source.weak", lang), lang) if r.grade == "C" else name
     return out
 
 
-def _dated(name: str, date: str, lang: str) -> str:
-    """"Xinhua (2026)"; a name that ends in brackets takes the date inside them: "Xinhua (repost, 2023)"."""
+def _dated(name: str, note: str, lang: str) -> str:
+    """"Xinhua (2026)"; a name that ends in brackets takes the date (or note) inside them: "Xinhua (repost, 2023)"."""
     if name.endswith("\uff09"):  # the name's own brackets, full-width or not
-        return f"{name[:-1]}\uff0c{date}\uff09"
+        return f"{name[:-1]}\uff0c{note}\uff09"
     if name.endswith(")"):
-        return f"{name[:-1]}, {date})"
-    return f"{name}\uff08{date}\uff09" if lang == "zh" else f"{name} ({date})"
+        return f"{name[:-1]}, {note})"
+    return f"{name}\uff08{note}\uff09" if lang == "zh" else f"{name} ({note})"
 
 
 def source_name(source_id: str, lang: str) -> str:
