@@ -694,3 +694,13 @@ def test_on_a_slide_a_growth_charts_legends_are_text_that_says_the_same(name, la
     assert dash is None or {text for _, _, text in dash} == lines, (dash, lines)
     if name == "entities":
         assert dash and [text for _, _, text in dash] == [labels["line.gap"]]
+
+
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_a_slides_chart_has_larger_axis_text_than_a_chapters(name):
+    """A slide is read from the back of a classroom: its axes and title are larger than on the page."""
+    slide = chart_view.series_spec(name, "en", False, chart_view.COMPACT_HEIGHT)["config"]
+    page = chart_view.series_spec(name, "en", False)["config"]
+    for key in ("labelFontSize", "titleFontSize"):
+        assert slide["axis"][key] >= 16 and slide["axis"][key] > page["axis"][key]
+    assert slide["title"]["fontSize"] > page["title"]["fontSize"]

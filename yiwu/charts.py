@@ -49,6 +49,7 @@ POINT_SIZE, POINT_SIZE_INNER = 150, 60  # a point, and one drawn inside another'
 THEME = "yiwu"
 HEIGHT = 300  # plot height of a growth chart, in pixels
 FONT_SIZE = 14  # axis and legend text: readable on a projector
+SLIDE_FONT_SIZE, SLIDE_TITLE_SIZE = 17, 21  # a growth chart's axes and title on a slide, for the back row
 TEXT_COLOUR = {"labelColor": "currentColor", "titleColor": "currentColor"}
 
 
@@ -397,10 +398,14 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
         layers.append(_care_marks(data, x, y, color))
     # fit-x: the height is the plot's own. Legends placed by hand do not count
     # towards the chart's size, so the bottom padding makes room for them.
-    return alt.layer(*layers).properties(
+    chart = alt.layer(*layers).properties(
         title=alt.Title(labels["title"], aria=False), width="container", height=height,
         description=labels["description"], autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         padding=stack.padding(height))
+    if labels.get("legends_outside"):  # a slide, read from the back of a classroom: larger axis text
+        chart = chart.configure_axis(labelFontSize=SLIDE_FONT_SIZE, titleFontSize=SLIDE_FONT_SIZE).configure_title(
+            fontSize=SLIDE_TITLE_SIZE)
+    return chart
 
 
 # ---------------------------------------------------------------- timeline
