@@ -363,12 +363,12 @@ def present_css() -> str:
    columns of at least 15em as fit (three on a projector, one on a phone). */
 .st-key-slide-terms ul { columns: 15em 3; column-gap: 2.5rem; margin-top: 0; }
 .st-key-slide-terms li { font-size: 1.2rem; line-height: 1.35; break-inside: avoid; margin-top: 0; margin-bottom: 0.35rem; }
-/* A slide with a chart or map (pages/present.py): the text, and the chart's notes under it,
-   beside the chart. On a phone the three boxes follow one another: text, chart, notes. */
 /* The language link sits in the header's row, by its menu (the page has no sidebar button there),
    so the slide starts one row higher: more of a chart's notes stay on a 1280x720 screen. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-lang-switch) { position: fixed; top: 1.2rem; right: 4rem;
   z-index: 999991; width: auto !important; }
+/* A slide with a chart or map (pages/present.py): the text, and the chart's notes under it,
+   beside the chart. On a phone the three boxes follow one another: text, chart, notes. */
 @media (min-width: 641px) {
   .st-key-present-split { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 7fr);
     grid-template-rows: auto 1fr; column-gap: 3rem; row-gap: 1rem; align-items: start; }
