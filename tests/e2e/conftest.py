@@ -168,3 +168,27 @@ def open_page(page, app_url: str, path: str = "", lang: str = "en", **params) ->
     query = "&".join([f"lang={lang}"] + [f"{k}={v}" for k, v in params.items()])
     page.goto(f"{app_url}/{path}?{query}")
     wait_for_app(page)
+
+
+def broken_chinese_words(page, selector: str) -> list[str]:
+    """Runs of Chinese characters that a line break splits, in the elements matching ``selector``.
+
+    Chinese text breaks between any two characters; a Chinese name inside
+    English text must not ("(兴商建 / 县)").
+    """
+    return page.evaluate("""(selector) => {
+        const broken = [];
+        for (const el of document.querySelectorAll(selector)) {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const m of node.data.matchAll(/[\u4e00-\u9fff]{2,}/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                    if (tops.size > 1) broken.push(m[0]);
+                }
+            }
+        }
+        return broken;
+    }""", selector)

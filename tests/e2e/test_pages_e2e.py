@@ -6,7 +6,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import _watched_page, open_page, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import _watched_page, broken_chinese_words, open_page, start_server, stop_server, wait_for_app
 from yiwu.i18n import streamlit_labels
 from yiwu.loaders import read_chapter, read_strings, read_table
 from yiwu.quiz import read_quiz
@@ -52,6 +52,15 @@ def test_page_renders_in_language(browser_page, app_url, path, page_id, lang):
     if page_id in set(CHAPTERS["id"]):
         assert read_chapter(page_id, lang).title in text
     assert f"lang={lang}" in browser_page.url
+    if lang == "en":  # a Chinese name in English text stays whole, and keeping it whole widens nothing
+        words = '[data-testid="stMain"] [data-testid="stMarkdownContainer"]'
+        assert not broken_chinese_words(browser_page, words), f"{page_id}: a Chinese word broken across lines"
+        browser_page.set_viewport_size({"width": 390, "height": 844})
+        browser_page.wait_for_timeout(600)
+        assert not broken_chinese_words(browser_page, words), f"{page_id}: a Chinese word broken on a phone"
+        overflow = browser_page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{page_id}: the English page is {overflow}px wider than a 390px phone"
 
 
 @pytest.mark.parametrize("path, page_id", PAGES, ids=[p[1] for p in PAGES])

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import open_page, start_server, steps_for, stop_server, wait_for_app
+from tests.e2e.conftest import broken_chinese_words, open_page, start_server, steps_for, stop_server, wait_for_app
 from yiwu.loaders import read_strings
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -413,30 +413,6 @@ def test_the_key_terms_and_the_closing_questions_fit_a_projector(browser_page, a
         wait_for_step(page, 1)
         assert nav_rows(page) == 1, "the first step's top bar wraps onto a second line"
     assert not page.requests_outside and not page.console_errors
-
-
-def broken_chinese_words(page, selector: str) -> list[str]:
-    """Runs of Chinese characters that a line break splits, in the elements matching ``selector``.
-
-    Chinese text breaks between any two characters; a Chinese name inside
-    English text must not ("(兴商建 / 县)").
-    """
-    return page.evaluate("""(selector) => {
-        const broken = [];
-        for (const el of document.querySelectorAll(selector)) {
-            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                for (const m of node.data.matchAll(/[\u4e00-\u9fff]{2,}/g)) {
-                    const range = document.createRange();
-                    range.setStart(node, m.index);
-                    range.setEnd(node, m.index + m[0].length);
-                    const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
-                    if (tops.size > 1) broken.push(m[0]);
-                }
-            }
-        }
-        return broken;
-    }""", selector)
 
 
 def nav_rows(page) -> int:
