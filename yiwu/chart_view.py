@@ -431,9 +431,9 @@ def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, as
                  legends=None) -> None:
     """Under a chart: its sources, key events, caveats and text alternative.
 
-    On a slide the events, caveats and text alternative go in ``aside``,
-    beside the chart, where the class reads them off it; the sources stay
-    under the chart (a long list would push the notes off a projector).
+    On a slide the events, caveats, sources and text alternative go in
+    ``aside``, beside the chart, where the class reads them off it; under
+    the chart, the sources ran below a 1280 x 720 projector.
     ``legends`` (a slide's growth chart): its legends as text, under the chart
     (Vega's, stacked one under another, took more room than the plot).
     """
@@ -441,7 +441,8 @@ def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, as
         # st.html, not Markdown with raw HTML: that needs a 184 KB HTML parser script.
         with st.container(key="slide-legends"):
             st.html(legend_html(legends))
-    sources_line(source_ids, lang)
+    if aside is None:
+        sources_line(source_ids, lang)
     with beside(aside):
         if aside is None:
             _events_list(events, lang)
@@ -449,9 +450,12 @@ def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, as
             with st.container(key="slide-events"):  # set tighter on a slide (present_css)
                 _events_list(events, lang)
         # The caveats before the description: on a slide they explain the
-        # asterisks the class sees, and must not run below the screen.
+        # asterisks the class sees, and must not run below the screen; so
+        # must the sources, which come before the description there too.
         if caveats:
             st.caption(caveats)
+        if aside is not None:
+            sources_line(source_ids, lang)
         st.caption(described)
 
 

@@ -391,7 +391,7 @@ def present_css() -> str:
   .st-key-present-split .st-key-present-lines p { font-size: 1.5rem; line-height: 1.3; }
   .st-key-slide-events li, .st-key-slide-events li p { font-size: 0.95rem; line-height: 1.3; }
   .st-key-slide-events [data-testid="stMarkdownContainer"] > p { margin-bottom: 0.3rem; }
-  .st-key-slide-events ul { margin-top: 0; margin-bottom: 0; }
+  .st-key-slide-events ul { margin-top: 0; margin-bottom: 0.4rem; }
   .st-key-slide-terms li { font-size: 1.1rem; line-height: 1.3; margin-bottom: 0.25rem; }
 }
 @media (max-width: 640px) {

@@ -313,6 +313,12 @@ def test_every_chart_slide_shows_its_plot_axes_and_legends_on_a_projector(browse
                     plot: Math.max(0, ...boxes('[data-testid="stVegaLiteChart"] svg .role-axis-grid').map(b => b.height)),
                     vega: document.querySelectorAll('[data-testid="stVegaLiteChart"] svg .role-legend').length};
         }""")
+        # The chart's sources start on screen, beside it, under its key events.
+        sources = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.st-key-slide-notes [data-testid="stCaptionContainer"], .st-key-slide-notes summary'))
+            .filter(e => /^(Sources?\\b|来源)/.test(e.innerText.replace(/^keyboard_arrow_\\w+\\s*/, '').trim()))
+            .map(e => e.getBoundingClientRect().top)""")
+        assert sources and sources[0] < height - 20, f"step {n} ({name}): its sources are below the screen ({sources})"
         assert edges["axes"] <= height, f"step {n} ({name}): an axis title is below the screen ({edges})"
         assert edges["legend"] <= height, f"step {n} ({name}): a legend runs below the screen ({edges})"
         assert edges["right"] <= edges["edge"] + 1, f"step {n} ({name}): a legend is cut at the right ({edges})"
