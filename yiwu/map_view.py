@@ -420,7 +420,7 @@ def markets(lang: str, compact: bool = False, aside=None) -> None:  # noqa: ARG0
         # The map writes only numbers and years; its key names the markets.
         st.caption(markets_key(frame, lang))
         st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
-    sources_line([s for ids in load_table("generations")["source_ids"] for s in ids], lang)
+        sources_line([s for ids in load_table("generations")["source_ids"] for s in ids], lang)
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
         if opened:
             table = pd.DataFrame({

@@ -314,10 +314,7 @@ def test_every_chart_slide_shows_its_plot_axes_and_legends_on_a_projector(browse
                     vega: document.querySelectorAll('[data-testid="stVegaLiteChart"] svg .role-legend').length};
         }""")
         # The chart's sources start on screen, beside it, under its key events.
-        sources = page.evaluate("""() => Array.from(document.querySelectorAll(
-            '.st-key-slide-notes [data-testid="stCaptionContainer"], .st-key-slide-notes summary'))
-            .filter(e => /^(Sources?\\b|来源)/.test(e.innerText.replace(/^keyboard_arrow_\\w+\\s*/, '').trim()))
-            .map(e => e.getBoundingClientRect().top)""")
+        sources = sources_tops(page)
         assert sources and sources[0] < height - 20, f"step {n} ({name}): its sources are below the screen ({sources})"
         assert edges["axes"] <= height, f"step {n} ({name}): an axis title is below the screen ({edges})"
         assert edges["legend"] <= height, f"step {n} ({name}): a legend runs below the screen ({edges})"
@@ -372,6 +369,9 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
                     ".st-key-slide-notes [data-testid='stCaptionContainer']",
                     "cs => cs.filter(c => c.innerText.includes('*')).map(c => c.getBoundingClientRect().bottom)")
                 assert all(bottom <= height for bottom in care), f"step {n} ({name}): caveats below the screen {care}"
+                if name == "map markets":  # the markets' sources too, beside the map
+                    sources = sources_tops(page)
+                    assert sources and sources[0] < height - 20, f"step {n}: its sources are off screen ({sources})"
                 if name == "map world":  # its layer and view choices too, beside the map, on screen
                     for group in page.locator(".st-key-slide-notes [data-testid='stButtonGroup']").all():
                         box = group.bounding_box()
@@ -419,6 +419,14 @@ def test_the_key_terms_and_the_closing_questions_fit_a_projector(browser_page, a
         wait_for_step(page, 1)
         assert nav_rows(page) == 1, "the first step's top bar wraps onto a second line"
     assert not page.requests_outside and not page.console_errors
+
+
+def sources_tops(page) -> list[float]:
+    """Where the source lines (or the box of a long list) beside a slide's chart or map begin."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.st-key-slide-notes [data-testid="stCaptionContainer"], .st-key-slide-notes summary'))
+        .filter(e => /^(Sources?\\b|来源)/.test(e.innerText.replace(/^keyboard_arrow_\\w+\\s*/, '').trim()))
+        .map(e => e.getBoundingClientRect().top)""")
 
 
 def nav_rows(page) -> int:
