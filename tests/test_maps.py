@@ -688,3 +688,19 @@ def test_the_markets_map_is_titled_and_its_key_names_every_market_in_order(lang)
     assert spots == sorted(spots), key
     assert all(str(y) in key for y in read_table("generations")["year"])
     assert map_view.markets_spec(lang)["title"]["text"] == map_view.labels(lang)["markets.title"]
+
+
+@pytest.mark.parametrize(("year", "layers"), [(2025, maps.LAYERS), (2014, maps.LAYERS), (2025, ("sea",)),
+                                              (2025, ("markets", "stories")), (1982, ("rail",))])
+def test_a_slide_lists_the_sources_of_what_the_map_draws(year, layers):
+    """The sources beside the map on a slide: those of each drawn route and dot, none else."""
+    routes, places = map_view.world_frames("en")
+    scene = maps.world_scene(routes, places, year=year, layers=layers)
+    drawn_routes = {p["id"] for p in scene["paths"]}
+    drawn_places = {p["id"] for p in scene["points"]}
+    expected = {s for ids in ROUTES[ROUTES["id"].isin(drawn_routes)]["source_ids"] for s in ids}
+    expected |= {s for ids in PLACES[PLACES["id"].isin(drawn_places)]["source_ids"] for s in ids}
+    listed = maps.scene_sources(routes, places, year=year, layers=layers)
+    assert len(listed) == len(set(listed)), "a source is listed twice"
+    assert set(listed) == expected
+    assert "yiwu" in drawn_places and expected  # the Yiwu dot is always drawn, with its sources

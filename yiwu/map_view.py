@@ -289,6 +289,11 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
         interactive = st.segmented_control(
             words["view"], ("still", "interactive"), format_func=lambda v: words[v],
             required=True, key=f"map_{key}_view", help=words["interactive_help"]) == "interactive"
+    if aside is not None:
+        # On a slide the map's sources stand beside it, as a chart's do: its
+        # notes, under the cards, begin below a 1280 x 720 projector.
+        with side:
+            sources_line(maps.scene_sources(routes, places, year=year, layers=layers), lang)
     alt_text = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
     gen = st.session_state.get(f"map_{key}_gen", 0)
     with drawing:

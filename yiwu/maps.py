@@ -185,7 +185,7 @@ def place_info(places: pd.DataFrame, place_words: Mapping[str, dict], labels: Ma
             "since": None if _blank(p.since) else int(p.since),
             "illustrative": p.illustrative == "yes", "coord": p.coord,
             "name": words["name"], "note": words.get("note", ""), "source": source,
-            "tip": "\n".join(tip),
+            "tip": "\n".join(tip), "source_ids": tuple(getattr(p, "source_ids", ()) or ()),
         })
     return pd.DataFrame(rows)
 
@@ -377,6 +377,24 @@ def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
     points.sort(key=lambda d: d["radius"])  # big markers (Yiwu) on top
     return {"paths": paths, "points": points, "texts": shared_labels(texts, partner, _frame(view)),
             "candidates": texts}
+
+
+def scene_sources(routes: pd.DataFrame, places: pd.DataFrame, *, year: int, layers: Iterable[str]) -> list[str]:
+    """The source ids of what the map draws for ``year`` and ``layers``, in order, each once.
+
+    A route counts when one of its legs is drawn, a place when its dot is
+    (as in :func:`world_scene`); ``routes`` and ``places`` carry ``source_ids``.
+    """
+    layers = set(layers)
+    ids: list[str] = []
+    for r in visible_routes(routes, year).itertuples(index=False):
+        if any(LEG_GROUP[kind] in layers for kind, _ in legs(r.waypoints, r.mode, r.transfer)):
+            ids.extend(r.source_ids)
+    shown, _ = _shown_places(routes, places, year, layers)
+    for p in places.itertuples(index=False):
+        if p.id in shown:
+            ids.extend(p.source_ids)
+    return list(dict.fromkeys(ids))
 
 
 def world_layers(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,

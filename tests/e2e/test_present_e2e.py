@@ -369,7 +369,7 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
                     ".st-key-slide-notes [data-testid='stCaptionContainer']",
                     "cs => cs.filter(c => c.innerText.includes('*')).map(c => c.getBoundingClientRect().bottom)")
                 assert all(bottom <= height for bottom in care), f"step {n} ({name}): caveats below the screen {care}"
-                if name == "map markets":  # the markets' sources too, beside the map
+                if name.startswith("map"):  # a map's sources too, beside it
                     sources = sources_tops(page)
                     assert sources and sources[0] < height - 20, f"step {n}: its sources are off screen ({sources})"
                 if name == "map world":  # its layer and view choices too, beside the map, on screen
