@@ -285,14 +285,20 @@ def test_a_weak_source_says_so_where_it_is_cited(lang):
     """Grade C sources (aggregators, machine translations) are marked in every source line, not only
     in the Sources chapter; a strong one is not."""
     from yiwu.loaders import read_strings
+    from yiwu.sources import whole
 
-    weak = read_strings(lang)["source.weak"]
+    words = read_strings(lang)["source.weak"]
+    weak = whole(words)
+    # The mark never breaks across lines: no space, and a word joiner between Chinese characters.
+    assert " " not in weak and weak.replace("\u2060", "").replace("\u00a0", " ") == words
+    assert lang == "en" or weak.count("\u2060") == len(words) - 1
     grades = dict(zip(read_table("sources")["id"], read_table("sources")["grade"], strict=True))
     for name in chart_view.SERIES:
         view, _ = growth(name, lang)
         for sid in view.source_ids:
             line = cite([sid], lang)
             assert (weak in line) == (grades[sid] == "C"), line
+            assert words not in line, f"a breakable mark: {line}"
     assert "C" in {grades[sid] for name in chart_view.SERIES for sid in growth(name, lang)[0].source_ids}
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from yiwu.i18n import t
 from yiwu.loaders import load_table, shared
+
+# A gap next to a Chinese character or full-width sign, inside a run of non-space text.
+_CJK = "\u3000-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])(?=\\S)|(?<=\\S)(?=[{_CJK}])")
 
 
 @shared
@@ -16,8 +21,18 @@ def source_names(lang: str) -> dict[str, str]:
         name = getattr(r, f"outlet_{lang}") or r.outlet_en
         name = _dated(name, r.date, lang) if r.date else name
         # A weak source says so wherever it is cited, not only in the Sources chapter.
-        out[r.id] = _dated(name, t("source.weak", lang), lang) if r.grade == "C" else name
+        out[r.id] = _dated(name, whole(t("source.weak", lang)), lang) if r.grade == "C" else name
     return out
+
+
+def whole(words: str) -> str:
+    """``words`` that a line never breaks: "weak source", 来源较弱 (not 来源较 / 弱).
+
+    Chinese may break between any two characters; a word joiner (U+2060, not
+    drawn) between them forbids it. Spaces become no-break spaces.
+    """
+    joined = _CJK_GAP.sub("\u2060", words)
+    return joined.replace(" ", "\u00a0")
 
 
 def _dated(name: str, note: str, lang: str) -> str:
