@@ -79,10 +79,26 @@
     });
   }
 
-  window.__yiwuRelabel = relabel;
-  new MutationObserver(relabel).observe(document.body, {
+  // A data table is named for a screen reader by the box that holds it
+  // (its expander's title) or, outside one, by the heading before it.
+  function nameTables() {
+    var label = "";
+    document.querySelectorAll('h1, h2, h3, h4, [data-testid="stMarkdownContainer"] > table').forEach(function (el) {
+      if (el.tagName !== "TABLE") { label = el.textContent.trim(); return; }
+      var box = el.closest("details");
+      var summary = box && box.querySelector("summary");
+      var title = summary ? (summary.querySelector('[data-testid="stMarkdownContainer"]') || summary) : null;
+      var name = title ? title.textContent.trim() : label;
+      if (name && el.getAttribute("aria-label") !== name) { el.setAttribute("aria-label", name); }
+    });
+  }
+
+  function relabelAll() { relabel(); nameTables(); }
+
+  window.__yiwuRelabel = relabelAll;
+  new MutationObserver(relabelAll).observe(document.body, {
     childList: true, subtree: true, characterData: true,
     attributes: true, attributeFilter: ATTRIBUTES,
   });
-  relabel();
+  relabelAll();
 })();

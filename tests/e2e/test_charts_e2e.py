@@ -69,6 +69,8 @@ def test_numbers_page_draws_every_series(browser_page, app_url, lang):
         assert f"series={name}" in browser_page.url
         assert browser_page.locator(f"{TABLE} tbody tr").count() == len(
             chart_view.build_series(name, lang).table)
+        # A screen reader names the table by the heading above it.
+        assert browser_page.locator(TABLE).get_attribute("aria-label") == read_strings(lang)["charts.numbers.table"]
         assert browser_page.locator('[data-testid="stDownloadButton"]').count() == 1
 
 

@@ -13,7 +13,7 @@ import base64
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import open_page, steps_for, wait_for_app
+from tests.e2e.conftest import TABLE, open_page, steps_for, wait_for_app
 from yiwu import maps
 from yiwu.loaders import read_strings, read_words
 
@@ -256,6 +256,8 @@ def test_map_fits_a_phone(phone_page, app_url):
     assert {words[p]["name"] for p in ("yiwu", "madrid", "dubai-market", "dar-es-salaam")} <= labels, labels
     page.get_by_text("线路一览表", exact=True).click()  # the route table, opened
     page.wait_for_timeout(800)
+    # A screen reader names the table by its box's title.
+    assert page.locator(TABLE).first.get_attribute("aria-label") == "线路一览表"
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page is {overflow}px wider than the phone"
     assert_drawn(colours(page, overview))
