@@ -399,6 +399,10 @@ def present_css() -> str:
   /* A map's legend and layer choices just before the map, not after its cards and table. */
   .st-key-present-split > :has(.st-key-slide-text) { order: -2; }
   .st-key-present-split:has(.st-key-map_world_legend) > :has(.st-key-slide-notes) { order: -1; }
+  /* A chart's or map's table after its notes (key, events, sources), as in the chapters: the
+     drawing's box lets its parts join the slide's column, and the table's box goes last. */
+  .st-key-present-split > :has(> .st-key-slide-visual), .st-key-slide-visual { display: contents; }
+  .st-key-slide-visual > [class*="_table"] { order: 1; }
   .st-key-present-step h1 { font-size: 1.8rem; }
   .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
   .st-key-slide-terms li { font-size: 1.05rem; }

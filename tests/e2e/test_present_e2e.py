@@ -382,6 +382,9 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
                 assert drawing["y"] - (notes["y"] + notes["height"]) < 60, f"step {n}: the legend is far from the map"
             else:
                 assert notes["y"] >= drawing["y"] + drawing["height"], f"step {n} ({name}): notes before the {name}"
+            if width <= 640:  # its table after its notes, as in the chapters (the markets' key followed it)
+                table = page.locator(".st-key-present-split [class*='_table']").first.bounding_box()
+                assert table and table["y"] >= notes["y"] + notes["height"], f"step {n} ({name}): table before notes"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
