@@ -710,3 +710,37 @@ def test_a_slides_chart_has_larger_axis_text_than_a_chapters(name):
     for key in ("labelFontSize", "titleFontSize"):
         assert slide["axis"][key] >= 16 and slide["axis"][key] > page["axis"][key]
     assert slide["title"]["fontSize"] > page["title"]["fontSize"]
+
+
+def _hoverable_marks(spec: dict, path: str = "") -> list[tuple[str, str]]:
+    """(path, mark) of every mark that would show Vega's default tooltip: its raw field names."""
+    out = []
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for i, sub in enumerate(spec.get(key, [])):
+            out += _hoverable_marks(sub, f"{path}/{key}{i}")
+    mark = spec.get("mark")
+    if mark is not None:
+        kind = mark if isinstance(mark, str) else mark["type"]
+        silent = isinstance(mark, dict) and mark.get("tooltip", "unset") in (None, False)
+        tooltip = spec.get("encoding", {}).get("tooltip")
+        if tooltip is None and not silent:
+            out.append((path, kind))
+        for item in tooltip if isinstance(tooltip, list) else [tooltip] if tooltip else []:
+            assert item.get("title"), f"{path} ({kind}): a tooltip row without a title: {item}"
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hovering_any_mark_shows_words_not_raw_field_names(lang):
+    """An event's dashed rule showed "year 2025 / badge_y 34", in English on a Chinese page, to a
+    reader aiming at the point it passes; a growth chart's line showed its fields too."""
+    from yiwu import map_view, maps
+
+    specs = {name: chart_view.series_spec(name, lang, log=False) for name in chart_view.SERIES}
+    specs |= {f"{name} (slide)": chart_view.series_spec(name, lang, log=False, height=chart_view.COMPACT_HEIGHT)
+              for name in chart_view.SERIES}
+    specs["timeline"] = chart_view.timeline_spec(lang, None)
+    specs["markets"] = map_view.markets_spec(lang)
+    specs["world"] = map_view.world_overview_spec(lang, maps.LATEST_YEAR, tuple(maps.LAYERS), 500, "")
+    loud = {name: found for name, spec in specs.items() if (found := _hoverable_marks(spec))}
+    assert not loud, f"marks with Vega's default tooltip: {loud}"

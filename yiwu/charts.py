@@ -164,7 +164,10 @@ def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: f
     # to compile and run, so not one set of layers per lane.
     base = alt.Chart(ev).encode(x=alt.X("year:Q", scale=x_scale), y=alt.Y("badge_y:Q", scale=None))
     return [
-        base.mark_rule(strokeDash=[4, 4], color=RULE_COLOR, strokeWidth=1.5).encode(y2=alt.value(bottom)),
+        # The rule says what it marks too: without a tooltip of its own, Vega showed its raw fields
+        # ("year 2025, badge_y 34") to a reader aiming at a point it passes.
+        base.mark_rule(strokeDash=[4, 4], color=RULE_COLOR, strokeWidth=1.5).encode(
+            y2=alt.value(bottom), tooltip=tooltip),
         base.mark_circle(size=320, opacity=1, stroke="#FFFFFF", strokeWidth=1.5, fill=BADGE_FILL).encode(
             tooltip=tooltip),
         base.mark_text(color="#FFFFFF", fontSize=12, fontWeight="bold", baseline="middle").encode(
@@ -379,7 +382,9 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
               if kind in set(segments["gap"])] or [(labels["line.yearly"], [1, 0])]  # (no line at all)
     dash = alt.StrokeDash("gap:N", title=labels["line.title"], legend=dash_legend,
                           scale=alt.Scale(domain=[k for k, _ in dashes], range=[p for _, p in dashes]))
-    line = alt.Chart(segments).mark_line().encode(x=x, y=y, color=color, strokeDash=dash, detail="segment:N")
+    # The points carry the tooltips; the line none (else Vega showed its raw fields).
+    line = alt.Chart(segments).mark_line(tooltip=None).encode(x=x, y=y, color=color, strokeDash=dash,
+                                                              detail="segment:N")
     # Where two measures' values of one year nearly coincide (exports and the
     # total in Jan-Nov 2017, the two turnovers of Jan-Jun 2021), the later
     # measure's point is smaller and drawn on top: both stay in sight, one

@@ -468,9 +468,9 @@ def world_chart(scene: Mapping[str, list[dict]], land: dict, *, height: int = 50
                   "scale": alt.expr(pick(lambda v: round(512 * 2 ** VIEWS[v]["zoom"] / (2 * math.pi), 3))),
                   "center": alt.expr(pick(lambda v: f"[{VIEWS[v]['longitude']}, {VIEWS[v]['latitude']}]")),
                   "translate": alt.expr("[width / 2, height / 2]")}
-    sea_bg = alt.Chart(alt.sphere()).mark_geoshape(fill=OCEAN, stroke=None, clip=True)
+    sea_bg = alt.Chart(alt.sphere()).mark_geoshape(fill=OCEAN, stroke=None, clip=True, tooltip=None)
     ground = alt.Chart(alt.Data(values=land, format=alt.DataFormat(type="json"))).mark_geoshape(
-        fill=_hex(LAND), stroke=_hex(COAST), strokeWidth=0.6, clip=True)
+        fill=_hex(LAND), stroke=_hex(COAST), strokeWidth=0.6, clip=True, tooltip=None)
     rows = [{"key": f"{p['id']}-{i}", "name": p["name"], "tip": p["tip"],
              "leg": p["leg"], "order": j, "lon": lon, "lat": lat}
             for i, p in enumerate(scene["paths"]) for j, (lon, lat) in enumerate(p["path"])]
