@@ -422,6 +422,18 @@ def test_timeline_selection_is_a_click_on_a_generation():
     assert "value" not in chart_view.build_timeline("en", selected=99).chart.to_dict()["params"][0]
 
 
+def test_a_click_on_an_event_picks_the_generation_it_falls_in():
+    """A dashed rule crosses band 5 at 2014: a click on it picked nothing and emptied the choice."""
+    spec = chart_view.build_timeline("en", selected=3).chart.to_dict()
+    bands = dataset(spec, layers(spec)[0])
+    span = {b["generation"]: (b["start"], b["end"]) for b in bands}
+    events = [row for layer in layers(spec) for row in dataset(spec, layer) if "badge_y" in row]
+    assert events
+    for row in events:
+        start, end = span[row["generation"]]
+        assert start <= row["year"] < end or (row["year"] == end == max(e for _, e in span.values())), row
+
+
 def test_the_chosen_generation_stands_out():
     spec = chart_view.build_timeline("zh", selected=3).chart.to_dict()
     bands = {b["generation"]: b["fill"] for b in dataset(spec, layers(spec)[0])}

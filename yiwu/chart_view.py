@@ -583,6 +583,8 @@ def render_timeline(lang: str, aside=None) -> None:
         state = st.session_state.get("timeline_chart")
         picked = (state or {}).get("selection", {}).get("pick") or []
         value = picked[0].get("generation") if picked and isinstance(picked[0], dict) else None
+        if picked and value is None:
+            return  # a mark that is not a generation's: the choice stays
         try:
             value = int(value) if value is not None else None
         except (TypeError, ValueError):

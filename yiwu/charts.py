@@ -426,6 +426,14 @@ def _clear_middle(start: float, end: float, event_years) -> float:
     return (a + b) / 2
 
 
+def generation_of(year: float, gens: pd.DataFrame) -> int:
+    """The generation whose band holds ``year`` (its start inclusive, its end not; the last takes its end)."""
+    inside = gens[(gens["start"] <= year) & (year < gens["end"])]
+    if inside.empty:
+        inside = gens[gens["start"] <= year].tail(1) if year >= gens["start"].min() else gens.head(1)
+    return int(inside["generation"].iloc[0])
+
+
 def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
                    selected: int | None = None) -> alt.LayerChart:
     """The six market generations as coloured bands, key events as numbered badges.
@@ -477,7 +485,12 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
         fontSize=16, fontWeight="bold", baseline="middle", align="left", dx=3, cursor="pointer",
         color="currentColor", opacity=alt.expr(f"{fits} ? 0 : 1")).encode(
         x="end:Q", y=middle, text="number:N", tooltip=tooltip)
-    layers = [bands, numbers, beside] + _event_layers(events, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
+    # An event's rule crosses the band of its year and its badge stands over
+    # it: a click on either picks that band's generation, as a click beside
+    # them does (without the field a click there emptied the choice).
+    ev = events.copy()
+    ev["generation"] = [generation_of(year, g) for year in ev["year"]]
+    layers = [bands, numbers, beside] + _event_layers(ev, labels, x_scale, top=14, bottom=_BAND_BOTTOM,
                                                           lane_step=24)
     return alt.layer(*layers).properties(
         title=alt.Title(labels["title"], aria=False), width="container", height=TIMELINE_HEIGHT,
