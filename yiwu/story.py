@@ -124,6 +124,10 @@ def glossary_block(args: tuple[str, ...], lang: str) -> None:
                               for term in load_words("glossary", lang).values()))
 
 
+# Sources whose id starts so are reports in the 2026 news compilation the app is built on.
+SEED_PREFIX = "seed-"
+
+
 @shared
 def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
     """Every source as Markdown, one (heading, list) pair per grade."""
@@ -136,7 +140,10 @@ def _sources_lists(lang: str) -> tuple[tuple[str, str], ...]:
             name = getattr(r, f"outlet_{lang}") or r.outlet_en
             title = getattr(r, f"title_{lang}") or r.title_en
             bits = [f"**{name}**"] + [x for x in (r.date, title) if x]
-            link = f"{dash(lang)}[{t('sources.link', lang)}]({r.url})" if r.url else f"{dash(lang)}{t('sources.no_link', lang)}"
+            # The news compilation's reports have no address; another source's was lost.
+            where = (f"[{t('sources.link', lang)}]({r.url})" if r.url else
+                     t("sources.in_compilation" if r.id.startswith(SEED_PREFIX) else "sources.no_link", lang))
+            link = f"{dash(lang)}{where}"
             lines.append("- " + ("\uff0c" if lang == "zh" else ", ").join(bits) + link)
         count = f"\uff08{len(rows)}\uff09" if lang == "zh" else f" ({len(rows)})"  # （60） in Chinese
         out.append((f"{t(f'sources.grade_{grade}', lang)}{count}", "\n".join(lines)))
