@@ -184,6 +184,16 @@ def test_the_newest_and_the_oldest_value_have_their_years_on_the_axis(name):
     assert len(ticks) <= 9, "more year labels than a phone has room for"
 
 
+@pytest.mark.parametrize("name", ["gdp", "turnover"])
+def test_a_long_axis_labels_round_years_between_its_ends(name):
+    """The GDP axis read 2002, 2009, 2014, 2019, 2024: a reader counts in fives."""
+    view, spec = growth(name, "en")
+    ticks = point_layer(spec)["encoding"]["x"]["axis"]["values"]
+    assert len(ticks) >= 5 and all(year % 5 == 0 for year in ticks[1:-1]), ticks
+    steps = {b - a for a, b in zip(ticks[1:-2], ticks[2:-1], strict=True)}
+    assert len(steps) == 1, f"uneven steps between the ends: {ticks}"
+
+
 def test_two_measures_at_one_value_both_stay_in_sight():
     """Exports and the total of Jan-Nov 2017 (208.1 and 211.3 billion yuan) lay on one another."""
     view, spec = growth("trade", "en")

@@ -290,11 +290,20 @@ def year_ticks(first: int, last: int, most: int = 8) -> list[int]:
 
     Vega's own ticks fell on even years: the turnover chart's axis ended at
     2020 beside a value of 2021. The step (1, 2, 5, 10 or 20 years) is the
-    smallest that gives at most ``most`` labels, which fit a phone; the first
-    year takes the place of a step that would crowd it.
+    smallest that gives at most ``most`` labels, which fit a phone. Steps of
+    one or two years count back from the last; longer steps fall on round
+    years (2005, 2010, ...), as a reader counts (the GDP axis read 2002, 2009,
+    2014, 2019, 2024). An end year takes the place of a step that would crowd it.
     """
     step = next((s for s in (1, 2, 5, 10) if (last - first) // s + 1 <= most), 20)
-    ticks = list(range(last, first - 1, -step))[::-1]
+    if step <= 2:
+        ticks = list(range(last, first - 1, -step))[::-1]
+    else:
+        ticks = list(range(-(-first // step) * step, last + 1, step)) or [first]
+        if last - ticks[-1] < 0.6 * step:
+            ticks[-1] = last
+        else:
+            ticks.append(last)
     if ticks[0] != first:
         if ticks[0] - first < 0.6 * step:
             ticks[0] = first
