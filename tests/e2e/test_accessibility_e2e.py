@@ -6,16 +6,10 @@ import re
 
 import pytest
 
-from bench.run import pages
-from tests.e2e.conftest import _watched_page, open_page, wait_for_app
+from tests.e2e.conftest import _watched_page, assert_titled_with_headings_in_order, open_page, wait_for_app
 from yiwu.i18n import streamlit_labels
 from yiwu.loaders import read_strings
 from yiwu.quiz import read_quiz
-
-PAGES = pages()
-
-HEADINGS = """() => Array.from(document.querySelectorAll(
-  '[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)')).map(h => [Number(h.tagName[1]), h.innerText.trim()])"""
 
 # WCAG relative luminance and contrast of an element's text against the first
 # opaque background behind it.
@@ -42,17 +36,11 @@ CONTRAST = """(selector) => {
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_has_one_title_and_headings_in_order(browser_page, app_url, lang):
-    # Every page, and the presentation with the teacher's notes above the slide.
-    for page_id, path, params in [(p, a, {}) for p, a in PAGES] + [("notes", "present", {"step": 7, "notes": 1})]:
-        open_page(browser_page, app_url, path, lang, **params)
-        # The browser tab (and a screen reader arriving) names the page and the app.
-        assert browser_page.title().endswith(" · " + read_strings(lang)["app.title"]), browser_page.title()
-        levels = browser_page.evaluate(HEADINGS)
-        assert [lvl for lvl, _ in levels].count(1) == 1, f"{page_id}: not exactly one h1: {levels[:3]}"
-        assert levels[0][0] == 1, f"{page_id}: the first heading is not the title"
-        for (a, text_a), (b, text_b) in zip(levels, levels[1:], strict=False):
-            assert b - a <= 1, f"{page_id}: “{text_a}” (h{a}) is followed by “{text_b}” (h{b})"
+def test_the_teachers_notes_keep_one_title_and_headings_in_order(browser_page, app_url, lang):
+    """The presentation with the teacher's notes above the slide. (Every page on its own is
+    checked in test_pages_e2e.test_page_renders_in_language, which opens each one already.)"""
+    open_page(browser_page, app_url, "present", lang, step=7, notes=1)
+    assert_titled_with_headings_in_order(browser_page, "notes", lang)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -306,8 +306,10 @@ TOOLTIP_SHOWN = """() => {
 
 def hover_every_word(page, chart) -> list[dict]:
     """Each word drawn on the chart, hovered in turn with the mouse: what its tooltip says."""
-    seen = []
-    for spot in chart.evaluate(WORD_SPOTS):
+    seen, spots = [], {}
+    for spot in chart.evaluate(WORD_SPOTS):  # a label's halo and its text are one word, hovered once
+        spots.setdefault((spot["word"], round(spot["x"]), round(spot["y"])), spot)
+    for spot in spots.values():
         page.mouse.move(spot["x"], spot["y"])
         page.wait_for_timeout(40)
         tip = page.evaluate(TOOLTIP_SHOWN)

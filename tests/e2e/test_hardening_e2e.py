@@ -87,3 +87,17 @@ def test_a_lost_connection_is_explained_in_the_pages_language(browser, lang):
     status = page.locator('[data-testid="stConnectionStatus"]').inner_text()
     assert status.lower() == words["streamlit.connecting"].lower(), status
     context.close()
+
+
+def test_a_request_to_another_machine_is_caught_and_fails_at_once(browser_page, app_url):
+    """The guard behind every 'no request leaves the machine' check: it sees such a
+    request, and the request fails at once, as with no internet, instead of hanging."""
+    import time
+
+    open_page(browser_page, app_url, "roots", "en")
+    start = time.monotonic()
+    outcome = browser_page.evaluate(
+        "() => fetch('https://fonts.googleapis.com/css2?family=Noto+Sans').then(() => 'reached', () => 'failed')")
+    assert outcome == "failed"
+    assert time.monotonic() - start < 5
+    assert browser_page.requests_outside == ["https://fonts.googleapis.com/css2?family=Noto+Sans"]

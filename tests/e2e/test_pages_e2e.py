@@ -6,7 +6,15 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import _watched_page, broken_chinese_words, open_page, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import (
+    _watched_page,
+    assert_titled_with_headings_in_order,
+    broken_chinese_words,
+    open_page,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
 from yiwu.i18n import streamlit_labels
 from yiwu.loaders import read_chapter, read_strings, read_table
 from yiwu.quiz import read_quiz
@@ -43,6 +51,7 @@ def assert_healthy(page) -> None:
 def test_page_renders_in_language(browser_page, app_url, path, page_id, lang):
     open_page(browser_page, app_url, path, lang)
     assert_healthy(browser_page)
+    assert_titled_with_headings_in_order(browser_page, page_id, lang)  # for screen readers
     text = main_text(browser_page)
     han = len(HAN.findall(text))
     if lang == "zh":

@@ -344,11 +344,14 @@ def test_a_figures_notes_sit_beside_it_on_a_projector_and_after_it_on_a_phone(br
     before the world map (its legend and layer choices, not after its cards and table)."""
     page = browser_page
     assert len(VISUAL_SLIDES) >= 6
-    for width, height in ((1280, 720), (1024, 768), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        for n, name in VISUAL_SLIDES:
-            open_page(page, app_url, "present", lang, step=n)
-            page.wait_for_timeout(500)  # charts settle
+    for n, name in VISUAL_SLIDES:
+        # One view of each slide, on a projector, then on a smaller one, then on a phone: the
+        # layout follows the window's width alone (as when a window is resized or a phone turned).
+        page.set_viewport_size({"width": 1280, "height": 720})
+        open_page(page, app_url, "present", lang, step=n)
+        for width, height in ((1280, 720), (1024, 768), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(700)  # the drawing is laid out again for its new width
             notes = page.locator(".st-key-slide-notes").bounding_box()
             drawing = page.locator(DRAWING).first.bounding_box()
             text = page.locator(".st-key-present-lines").bounding_box()
