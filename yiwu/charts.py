@@ -312,6 +312,23 @@ def year_ticks(first: int, last: int, most: int = 8) -> list[int]:
     return ticks
 
 
+def year_labels(first: int, last: int, pad: float, font_size: float) -> list[int] | alt.ExprRef:
+    """The years an axis labels, chosen by the chart's width when a phone cannot hold them all.
+
+    On a 390 px phone the turnover axis (1986, 1990, ... 2015, 2021) had its
+    labels too close together, so Vega hid every other one, 2021 with them.
+    Where the closest two labels of ``year_ticks`` would stand nearer than
+    a label's width and a space (a year of four digits is about two font
+    sizes wide), the axis shows at most five years instead.
+    """
+    wide, narrow = year_ticks(first, last), year_ticks(first, last, most=5)
+    if wide == narrow:
+        return wide
+    closest = min(b - a for a, b in zip(wide, wide[1:], strict=False))
+    room = 2.5 * font_size
+    return alt.ExprRef(f"width * {closest} / {last - first + 2 * pad} < {room} ? {narrow} : {wide}")
+
+
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
     """A yearly series: lines through full-year values, points for every value.
 
@@ -328,8 +345,9 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     x_min, x_max = int(years.min()), int(years.max())
     pad = 0.6 if x_max > x_min else 1
     x_scale = alt.Scale(domain=[x_min - pad, x_max + pad], nice=False, zero=False)
-    x_axis = alt.Axis(format="d", values=year_ticks(x_min, x_max), title=labels["x_title"], labelOverlap=True,
-                      grid=False)
+    font_size = SLIDE_FONT_SIZE if labels.get("legends_outside") else FONT_SIZE
+    x_axis = alt.Axis(format="d", values=year_labels(x_min, x_max, pad, font_size), title=labels["x_title"],
+                      labelOverlap=True, grid=False)
 
     values = data["value"].astype(float)
     height = labels.get("height", HEIGHT)
