@@ -168,6 +168,8 @@ def test_sources_chapter_lists_every_source_by_grade(lang):
         want = strings["sources.in_compilation" if r.id.startswith("seed-") else "sources.no_link"]
         line = next(x for x in listed.splitlines() if getattr(r, f"title_{lang}") in x)
         assert line.endswith(want), (r.id, line)
+        # Said once: five titles also ended in "(link incomplete)".
+        assert not re.search(r"link incomplete|链接不完整", line[: -len(want)]), (r.id, line)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
