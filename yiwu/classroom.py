@@ -363,6 +363,11 @@ def present_css() -> str:
    columns of at least 15em as fit (three on a projector, one on a phone). */
 .st-key-slide-terms ul { columns: 15em 3; column-gap: 2.5rem; margin-top: 0; }
 .st-key-slide-terms li { font-size: 1.2rem; line-height: 1.35; break-inside: avoid; margin-top: 0; margin-bottom: 0.35rem; }
+/* Chinese terms are a few characters each: larger, for the back row (at the English size they
+   filled half the slide), in three columns, in a size at which the longest (ten characters)
+   fits its column whole on a 1024-wide projector. The page's language is set by yiwu.i18n. */
+:root:lang(zh) .st-key-slide-terms ul { columns: 3; }
+:root:lang(zh) .st-key-slide-terms li { font-size: min(1.6rem, 2.1vw); line-height: 1.3; }
 /* The language link sits in the header's row, by its menu (the page has no sidebar button there),
    so the slide starts one row higher: more of a chart's notes stay on a 1280x720 screen. */
 [data-testid="stLayoutWrapper"]:has(> .st-key-lang-switch) { position: fixed; top: 1.2rem; right: 4rem;
@@ -406,5 +411,7 @@ def present_css() -> str:
   .st-key-present-step h1 { font-size: 1.8rem; }
   .st-key-present-lines p, .st-key-present-lines li { font-size: 1.25rem; }
   .st-key-slide-terms li { font-size: 1.05rem; }
+  :root:lang(zh) .st-key-slide-terms ul { columns: 1; }
+  :root:lang(zh) .st-key-slide-terms li { font-size: 1.25rem; }
 }
 </style>"""

@@ -404,8 +404,11 @@ def test_the_key_terms_and_the_closing_questions_fit_a_projector(browser_page, a
         page.screenshot(path=str(shots / f"present-{lang}-key-terms-{width}x{height}.png"))
         items = page.locator(".st-key-slide-terms li")
         assert items.count() == terms
-        if lang == "en":  # a Chinese name in English text stays whole
-            assert not broken_chinese_words(page, ".st-key-slide-terms li"), "a Chinese term is broken across lines"
+        # A Chinese term stays whole, in English text and on the Chinese slide.
+        assert not broken_chinese_words(page, ".st-key-slide-terms li"), "a Chinese term is broken across lines"
+        if lang == "zh":  # short terms, large enough for the back row (they were body-sized, half the slide empty)
+            size = page.eval_on_selector(".st-key-slide-terms li", "li => parseFloat(getComputedStyle(li).fontSize)")
+            assert size >= 21, f"the terms are {size}px"
         for i in range(terms):
             box = items.nth(i).bounding_box()
             assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, f"term {i + 1} off screen"
