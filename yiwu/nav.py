@@ -47,10 +47,11 @@ _CLOSE_STALE_DIALOG = """<script>
   const frame = window.frameElement;
   if (frame) { frame.tabIndex = -1; frame.setAttribute("aria-hidden", "true"); }
   const doc = window.parent.document;
-  // Its title in English, or in the page's language once relabel.js has been.
-  const titles = ["Page not found", (window.parent.__yiwuLabels || {})["Page not found"]].filter(Boolean);
   let tries = 0;
   const timer = setInterval(function () {
+    // Its title in English, or in the page's language once relabel.js has been: read on each
+    // try, since relabel.js may arrive after this frame (a Chinese dialog then stayed open).
+    const titles = ["Page not found", (window.parent.__yiwuLabels || {})["Page not found"]].filter(Boolean);
     const dialog = Array.from(doc.querySelectorAll('[role="dialog"]'))
       .find(function (d) { return titles.some(function (t) { return d.innerText.indexOf(t) !== -1; }); });
     if (dialog) {
