@@ -15,4 +15,6 @@ fi
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 python3 -m ruff check .
-python3 -m pytest "$@"
+# Two processes, each with its own app server and browser: the browser tests spend much of
+# their time waiting on a page, so two overlap well even on two cores. Pass -n 0 for one.
+python3 -m pytest -n 2 "$@"
