@@ -3,7 +3,8 @@
 The server is started once per session on a free port. Chromium is Debian's
 (/usr/bin/chromium): Playwright cannot download a browser here. Every page
 records the requests that try to leave the machine; tests assert there are
-none, and the requests are aborted so a slow network cannot hang a test.
+none, and such a request fails at once (no other machine's name resolves), so
+a slow network cannot hang a test.
 """
 
 from __future__ import annotations
