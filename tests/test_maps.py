@@ -310,7 +310,7 @@ def test_market_years_read_their_side_from_the_data():
     years = next(x for x in layers if x["encoding"].get("text", {}).get("field") == "label"
                  and "align_wide" in x["rows"][0])
     for key in ("align", "baseline", "dx", "dy"):
-        assert years["mark"][key] == {"expr": f"width < 420 ? datum.{key}_narrow : datum.{key}_wide"}
+        assert years["mark"][key] == {"expr": charts.by_width(*(f"datum.{key}_{f}" for f in ("narrow", "medium", "wide")))}
     assert {r["align_wide"] for r in years["rows"]} >= {"left", "right"}  # not all on one side
 
 

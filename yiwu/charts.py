@@ -528,8 +528,8 @@ def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
 
 MARKET_FILL = PALETTE[0]
 # The chart's height: on a phone the width sets the scale, so a shorter chart
-# leaves no empty band above and below the dots.
-MARKETS_HEIGHT = {"wide": 380, "narrow": 240}
+# leaves no empty band above and below the dots; a slide's column keeps the phone's.
+MARKETS_HEIGHT = {"wide": 380, "medium": 240, "narrow": 240}
 KM_PER_DEGREE_LAT = 110.57
 
 
@@ -539,11 +539,25 @@ def km_bar(lat: float, lon: float) -> pd.DataFrame:
     return pd.DataFrame({"lon": [lon, lon + km_lon], "lat": [lat, lat]})
 
 
-# The chart's two sizes: the plot's width and height in pixels and a dot's
+# The chart's three sizes: the plot's width and height in pixels and a dot's
 # radius. "wide" is a laptop or projector, where the height sets the scale;
 # "narrow" a 390 px phone, where the width does (Vega's fit also leaves room
-# for the years beside the outermost dots, hence the small width).
-MARKETS_FRAMES = {"wide": (620.0, 350.0, 13.0), "narrow": (170.0, 210.0, 9.0)}
+# for the years beside the outermost dots, hence the small width); "medium" a
+# column of about 400 px, as a slide's on a 1024 px projector (it had the
+# phone's small dots).
+MARKETS_FRAMES = {"wide": (620.0, 350.0, 13.0), "medium": (218.0, 400.0, 11.0), "narrow": (170.0, 210.0, 9.0)}
+# The plot's width (Vega's ``width``: the chart's less its padding and the labels beyond its
+# edges) below which it takes each frame: about 150 on a 390 px phone, 240 on a slide on a
+# 1024 px projector, 540 on a 1280 one and 620 in a chapter.
+MARKETS_WIDTHS = {"narrow": 200, "medium": 420}
+
+
+def by_width(narrow, medium, wide) -> str:
+    """A Vega expression with one value for each of the markets map's frames, chosen by its width."""
+    return (f"width < {MARKETS_WIDTHS['narrow']} ? {narrow} : "
+            f"width < {MARKETS_WIDTHS['medium']} ? {medium} : {wide}")
+
+
 # Where a year may go beside its dot, in order of preference: Vega's align and
 # baseline, and the direction of the offset from the dot's centre.
 _YEAR_SPOTS = (("left", "middle", (1, 0)), ("right", "middle", (-1, 0)),
@@ -640,18 +654,17 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
     moves = alt.Chart(m).mark_line(color=RULE_COLOR, strokeDash=[5, 4], strokeWidth=2, tooltip=None).encode(
         **geo, order="order:Q")
     # On a phone the first three markets lie a few pixels apart: smaller dots.
-    narrow = "width < 420"
-    dots = alt.Chart(m).mark_circle(size=alt.expr(f"{narrow} ? 260 : 520"), opacity=1, color=MARKET_FILL,
-                                    stroke="#FFFFFF", strokeWidth=alt.expr(f"{narrow} ? 1 : 2")).encode(
+    dots = alt.Chart(m).mark_circle(size=alt.expr(by_width(260, 380, 520)), opacity=1, color=MARKET_FILL,
+                                    stroke="#FFFFFF", strokeWidth=alt.expr(by_width(1, 1.5, 2))).encode(
         **geo, tooltip=tooltip)
-    numbers = alt.Chart(m).mark_text(fontSize=alt.expr(f"{narrow} ? 11 : 14"), fontWeight="bold", color="#FFFFFF",
+    numbers = alt.Chart(m).mark_text(fontSize=alt.expr(by_width(11, 12, 14)), fontWeight="bold", color="#FFFFFF",
                                      baseline="middle").encode(**geo, text="n:N", tooltip=tooltip)
     # Each year sits on the side of its dot that the dashed line, the other
-    # dots and years and the scale bar leave free, at both sizes the chart is
+    # dots and years and the scale bar leave free, at each size the chart is
     # drawn (year_spots); the mark reads its side from the row.
     spots = year_spots(m, bar)
     m = m.join(pd.DataFrame(spots, index=m.index))
-    side = {key: alt.expr(f"{narrow} ? datum.{key}_narrow : datum.{key}_wide")
+    side = {key: alt.expr(by_width(*(f"datum.{key}_{frame}" for frame in ("narrow", "medium", "wide"))))
             for key in ("align", "baseline", "dx", "dy")}
     # The years and the bar's label stand on the page itself: the page's text colour, in either theme.
     years = alt.Chart(m).mark_text(fontSize=FONT_SIZE, align=side["align"], baseline=side["baseline"],
@@ -660,7 +673,7 @@ def markets_chart(markets: pd.DataFrame, labels: dict) -> alt.LayerChart:
     scale = alt.Chart(bar).mark_line(color=RULE_COLOR, strokeWidth=3, tooltip=None).encode(**geo)
     scale_label = alt.Chart(bar.head(1)).mark_text(fontSize=13, align="left", dy=-10, tooltip=None,
                                                        color="currentColor").encode(**geo, text="label:N")
-    height = alt.param(name="height", expr=f"{narrow} ? {MARKETS_HEIGHT['narrow']} : {MARKETS_HEIGHT['wide']}")
+    height = alt.param(name="height", expr=by_width(*(MARKETS_HEIGHT[f] for f in ("narrow", "medium", "wide"))))
     return alt.layer(moves, scale, scale_label, dots, numbers, years).project(type="mercator").add_params(
         height).properties(title=alt.Title(labels["title"], aria=False), width="container",
         description=labels["description"],
