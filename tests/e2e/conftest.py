@@ -184,6 +184,18 @@ def open_page(page, app_url: str, path: str = "", lang: str = "en", **params) ->
     wait_for_app(page)
 
 
+def emulate_media(page, media: str) -> None:
+    """Switch to print or screen styles and wait two frames for the browser to apply them.
+
+    Right after the switch, Chromium may not yet have laid out what the new media
+    shows: on a loaded machine about one in ten checks saw folded key terms still
+    hidden on paper, and all shown two frames later. A reader printing never sees
+    that gap, so the tests wait it out rather than assert on it.
+    """
+    page.emulate_media(media=media)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 HEADINGS = """() => Array.from(document.querySelectorAll(
   '[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)')).map(h => [Number(h.tagName[1]), h.innerText.trim()])"""
 

@@ -10,6 +10,7 @@ from tests.e2e.conftest import (
     _watched_page,
     assert_titled_with_headings_in_order,
     broken_chinese_words,
+    emulate_media,
     open_page,
     start_server,
     stop_server,
@@ -181,7 +182,7 @@ def test_a_printed_chapter_takes_the_whole_sheet_without_screen_only_links(brows
     page = browser_page
     open_page(page, app_url, "generations", lang)
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
-    page.emulate_media(media="print")
+    emulate_media(page, "print")
     printed = page.evaluate(PRINTED)
     assert not printed["sidebar"], printed
     assert printed["titleLeft"] < 100 and printed["mainWidth"] > 700, printed
@@ -211,19 +212,19 @@ def test_a_printed_chapter_is_a_worksheet(browser_page, app_url, lang):
     open_page(page, app_url, "roots", lang)
     terms = '[class*="st-key-terms-"] [data-testid="stExpanderDetails"] p'
     heading = 'h2#questions-roots'
-    page.emulate_media(media="print")
+    emulate_media(page, "print")
     assert page.evaluate(ON_PAPER, terms) and all(page.evaluate(ON_PAPER, terms)), "folded key terms left off paper"
     # Folded questions are not on the page: no heading with nothing under it.
     assert page.evaluate(ON_PAPER, heading) == [False]
     sheets = printed_sheets(page)
     assert all(sheets), f"blank sheets: {[i + 1 for i, s in enumerate(sheets) if not s]} of {len(sheets)}"
 
-    page.emulate_media(media="screen")
+    emulate_media(page, "screen")
     page.locator('.st-key-quiz-open-roots summary').click()
     wait_for_app(page)
     page.locator('[data-testid="stTextArea"] textarea').wait_for()
     page.wait_for_timeout(1000)  # the opened box's widgets settle before printing
-    page.emulate_media(media="print")
+    emulate_media(page, "print")
     assert page.evaluate(ON_PAPER, heading) == [True]
     radios = page.evaluate(ON_PAPER, '[data-testid="stRadio"]')
     assert len(radios) == len(read_quiz("roots", lang).questions) and all(radios)
