@@ -88,9 +88,11 @@ def generation_card(g, words: dict, lang: str, anchor: bool = True) -> None:
     gives the heading an anchor, so a page never has the same anchor twice.
     """
     w = words[str(g["generation"])]
-    with st.container(border=True):
-        st.subheader(t("gen.card_title", lang, n=int(g["generation"]), year=int(g["year"]), name=w["name"]),
-                     anchor=f"generation-{int(g['generation'])}" if anchor else False)
+    n = int(g["generation"])
+    # Keyed for assets/app.css, which keeps the market's name in a heading whole.
+    with st.container(border=True, key=f"gen-card-{n}" if anchor else f"gen-card-picked-{n}"):
+        st.subheader(t("gen.card_title", lang, n=n, year=int(g["year"]), name=w["name"]),
+                     anchor=f"generation-{n}" if anchor else False)
         stalls = _span(g["stalls_min"], g["stalls_max"], lang) or t("gen.unknown", lang)
         area = _span(g["area_m2_min"], g["area_m2_max"], lang)
         area = t("gen.area_value", lang, area=area) if area else t("gen.unknown", lang)

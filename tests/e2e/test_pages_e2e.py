@@ -80,6 +80,36 @@ def test_no_sideways_scrolling_on_a_phone(phone_page, app_url, path, page_id):
     overflow = phone_page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"{page_id}: the page is {overflow}px wider than a 390px phone"
+    lone = phone_page.evaluate(LONE_ENDS)
+    assert not lone, f"{page_id}: headings that end with one character on a line of its own: {lone}"
+    names = broken_chinese_words(phone_page, '[class*="st-key-gen-card-"] h3')
+    assert not names, f"{page_id}: a market's name broken across lines in its card's heading: {names}"
+
+
+# Headings whose last line holds a single letter or character (punctuation aside), as
+# "改革：给长得快 / 的市场换件“大 / 衣”" did on a phone.
+LONE_ENDS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4)')).filter(h => {
+  const chars = [];  // [top, height] of each letter or character drawn
+  const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      if (!/[\\p{L}\\p{N}]/u.test(node.data[i])) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getBoundingClientRect();
+      if (rect.width) chars.push([rect.top, rect.height]);
+    }
+  }
+  // Lines in reading order: a character more than half a line below the line's first starts a new one.
+  const lines = [];
+  for (const [top, height] of chars) {
+    const line = lines[lines.length - 1];
+    if (line && top - line.top < height / 2) line.count += 1;
+    else lines.push({top: top, count: 1});
+  }
+  return lines.length > 1 && lines[lines.length - 1].count < 2;
+}).map(h => h.innerText.trim())"""
 
 
 def test_switching_language_keeps_the_page(browser_page, app_url):
