@@ -704,3 +704,26 @@ def test_a_slide_lists_the_sources_of_what_the_map_draws(year, layers):
     assert len(listed) == len(set(listed)), "a source is listed twice"
     assert set(listed) == expected
     assert "yiwu" in drawn_places and expected  # the Yiwu dot is always drawn, with its sources
+
+
+def _drawn_marks(scene: dict) -> set[tuple[str, str]]:
+    """Each kind of line and dot the map draws, as (swatch kind, colour) of the key."""
+    lines = {"rail": ("line", maps.RAIL), "sea": ("dash", maps.SEA), "road": ("dots", maps.SEA)}
+    marks = {(lines[p["leg"]][0], map_view._hex(lines[p["leg"]][1])) for p in scene["paths"]}
+    for p in scene["points"]:
+        if p["fill"] == maps.WHITE:  # a ring in the line's colour
+            marks.add(("ring", map_view._hex(p["line"])))
+        else:
+            size = "big" if p["radius"] >= 10 else "small" if p["radius"] <= 5 else "dot"
+            marks.add((size, map_view._hex(p["fill"])))
+    return marks
+
+
+@pytest.mark.parametrize("layers", [maps.LAYERS] + [(layer,) for layer in maps.LAYERS], ids="-".join)
+def test_the_map_key_shows_every_kind_of_line_and_dot_drawn_and_nothing_else(layers):
+    """A reader saw small orange and blue dots (stops, Dar es Salaam) that the key did not explain."""
+    routes, places = map_view.world_frames("en")
+    for year in map_view.map_years(routes, places):
+        scene = maps.world_scene(routes, places, year=year, layers=layers)
+        keys = maps.legend_keys(routes, places, year=year, layers=layers)
+        assert sorted(map_view.LEGEND_MARKS[k] for k in keys) == sorted(_drawn_marks(scene)), (year, keys)

@@ -376,7 +376,7 @@ def beside(aside):
 def swatch(kind: str, color: str, text: str) -> str:
     """A legend entry as HTML: a symbol in ``color`` and its text, kept on one line.
 
-    ``kind``: line, dash, dots (lines); dot, big (a map's markers, edged in
+    ``kind``: line, dash, dots (lines); dot, big, small (a map's markers, edged in
     white), ring (a white ring on the map); point, hollow (a ring with nothing
     inside), triangle (a chart's points).
     """
@@ -396,7 +396,7 @@ def swatch(kind: str, color: str, text: str) -> str:
         mark = (f'<span style="display:inline-block;width:0;height:0;border-left:8px solid transparent;'
                 f'border-right:8px solid transparent;border-bottom:14px solid {color};vertical-align:middle"></span>')
     else:
-        size = 16 if kind == "big" else 12
+        size = {"big": 18, "small": 11}.get(kind, 14)  # the white edge (2 px) included
         mark = (f'<span style="display:inline-block;width:{size}px;height:{size}px;border-radius:50%;'
                 f'background:{color};border:2px solid #fff;vertical-align:middle"></span>')
     return f'<span style="white-space:nowrap;margin-right:1em">{mark} {text}</span>'

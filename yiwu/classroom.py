@@ -398,6 +398,10 @@ def present_css() -> str:
   .st-key-slide-events [data-testid="stMarkdownContainer"] > p { margin-bottom: 0.3rem; }
   .st-key-slide-events ul { margin-top: 0; margin-bottom: 0.4rem; }
   .st-key-slide-terms li { font-size: 1.1rem; line-height: 1.3; margin-bottom: 0.25rem; }
+  /* The world map's key, layer and view choices and sources beside it: closer together, so
+     its sources stay on a 1280x720 screen under a key of three lines. */
+  .st-key-slide-notes [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+  .st-key-map_world_legend [data-testid="stHtml"] > div { line-height: 1.5 !important; }
 }
 @media (max-width: 640px) {
   .st-key-present-first, .st-key-present-last, .st-key-present-keys { display: none; }

@@ -165,19 +165,21 @@ def _map_width(key: str) -> int | None:
     return st.session_state.get(store)
 
 
-def _legend(words: dict[str, str], layers: set[str]) -> None:
-    hexes = {name: "#" + "".join(f"{c:02X}" for c in rgb) for name, rgb in
-             (("rail", maps.RAIL), ("sea", maps.SEA), ("hub", maps.HUB), ("story", maps.STORY))}
-    items = [swatch("big", "#141414", words["legend.yiwu"])]
-    if "rail" in layers:
-        items += [swatch("line", hexes["rail"], words["legend.rail"]),
-                  swatch("ring", hexes["rail"], words["legend.border"])]
-    if "sea" in layers:
-        items += [swatch("dash", hexes["sea"], words["legend.sea"]), swatch("dots", hexes["sea"], words["legend.road"])]
-    if "markets" in layers:
-        items.append(swatch("dot", hexes["hub"], words["legend.hub"]))
-    if "stories" in layers:
-        items.append(swatch("dot", hexes["story"], words["legend.story"]))
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{c:02X}" for c in rgb)
+
+
+# How the key draws each entry of ``maps.LEGEND``: a swatch kind and its colour, as on the map.
+LEGEND_MARKS = {
+    "yiwu": ("big", _hex(maps.INK)), "rail": ("line", _hex(maps.RAIL)), "stop": ("small", _hex(maps.RAIL)),
+    "border": ("ring", _hex(maps.RAIL)), "sea": ("dash", _hex(maps.SEA)), "road": ("dots", _hex(maps.SEA)),
+    "port": ("small", _hex(maps.SEA)), "hub": ("dot", _hex(maps.HUB)), "story": ("dot", _hex(maps.STORY)),
+}
+
+
+def _legend(words: dict[str, str], keys: list[str]) -> None:
+    """The map's key: one entry for each kind of line and dot it draws (``maps.legend_keys``)."""
+    items = [swatch(*LEGEND_MARKS[key], words[f"legend.{key}"]) for key in keys]
     # st.html, not Markdown with raw HTML: that needs a 184 KB HTML parser script.
     st.html('<div style="line-height:2;font-size:0.9em">' + " ".join(items) + "</div>")
 
@@ -312,8 +314,7 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
             show_chart(world_overview_spec(lang, year, tuple(sorted(layers)), height, alt_text), width="stretch",
                        key=f"map_{key}_overview")
     with legend_box:
-        # The stories' pins are on the latest year's map only; so is their key.
-        _legend(words, layers if year >= maps.STORIES_FROM else layers - {"stories"})
+        _legend(words, maps.legend_keys(routes, places, year=year, layers=layers))
 
     # The select box mirrors a pick on the map and works without one. It waits
     # in an expander, which a pick on the map opens: a select box on the first

@@ -340,6 +340,31 @@ def label_layers(texts: list[dict], prefix: str = "labels") -> list[pdk.Layer]:
     ]
 
 
+# The map's key, in order: what each entry stands for is drawn only when the map shows it.
+LEGEND = ("yiwu", "rail", "stop", "border", "sea", "road", "port", "hub", "story")
+
+
+def _key_of(kind: str, arrival: str | None) -> str:
+    """The key entry of a place of ``kind`` reached by a leg of kind ``arrival``."""
+    if kind == "terminus" and LEG_GROUP.get(arrival or "rail") == "sea":
+        return "port"  # a route's end reached by sea is drawn as a port (Dar es Salaam)
+    return {"city": "yiwu", "terminus": "stop", "seaport": "port"}.get(kind, kind)
+
+
+def legend_keys(routes: pd.DataFrame, places: pd.DataFrame, *, year: int, layers: Iterable[str]) -> list[str]:
+    """The key entries (``LEGEND``) for what the map draws for ``year`` and ``layers``.
+
+    Every kind of line and dot on the map has one, and there is none for what
+    the map leaves out (the traders' pins before 2025, the sea lanes switched off).
+    """
+    layers = set(layers)
+    drawn = {kind for r in visible_routes(routes, year).itertuples(index=False)
+             for kind, _ in legs(r.waypoints, r.mode, r.transfer) if LEG_GROUP[kind] in layers}
+    shown, arrival = _shown_places(routes, places, year, layers)
+    drawn |= {_key_of(p.kind, arrival.get(p.id)) for p in places.itertuples(index=False) if p.id in shown}
+    return [key for key in LEGEND if key in drawn]
+
+
 def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
                 layers: Iterable[str] = LAYERS, view: str | Mapping[str, float] = "wide",
                 partner: list[dict] | None = None) -> dict[str, list[dict]]:
@@ -367,7 +392,7 @@ def world_scene(routes: pd.DataFrame, places: pd.DataFrame, *, year: int,
         if p.id not in shown:
             continue
         radius, fill, line = _MARKER[p.kind]
-        if p.kind == "terminus" and LEG_GROUP.get(arrival.get(p.id, "rail")) == "sea":
+        if _key_of(p.kind, arrival.get(p.id)) == "port":
             fill = SEA
         points.append({"id": p.id, "name": p.name, "tip": p.tip, "lon": coords[p.id][0],
                        "lat": coords[p.id][1], "radius": radius, "fill": fill, "line": line})
