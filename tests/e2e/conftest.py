@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from yiwu.i18n import HTML_LANGS, LANG_NAMES
 from yiwu.loaders import read_chapter, read_strings, read_table
 from yiwu.present import build_steps, closing_from
 
@@ -182,6 +183,18 @@ def open_page(page, app_url: str, path: str = "", lang: str = "en", **params) ->
     query = "&".join([f"lang={lang}"] + [f"{k}={v}" for k, v in params.items()])
     page.goto(f"{app_url}/{path}?{query}")
     wait_for_app(page)
+
+
+def switch_language(page, to: str, timeout: float = 30_000) -> None:
+    """Click the link to the page in language ``to`` and wait until the page has been drawn in it.
+
+    The click starts a rerun a moment later: waiting for the script alone could
+    return before that rerun began, on the old page. The page declares its new
+    language at the start of the rerun, so the wait is for that, then for the run.
+    """
+    page.get_by_role("link", name=LANG_NAMES[to], exact=True).first.click()
+    page.wait_for_function(f"() => document.documentElement.lang === {HTML_LANGS[to]!r}", timeout=timeout)
+    wait_for_app(page, timeout)
 
 
 def emulate_media(page, media: str) -> None:
