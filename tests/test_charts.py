@@ -358,18 +358,18 @@ def test_series_within_one_order_of_magnitude_get_no_log_choice():
 
 
 @pytest.mark.parametrize("name", chart_view.SERIES)
-def test_a_growth_chart_marks_only_its_own_key_events_numbered_from_one(name):
+def test_a_growth_chart_marks_only_its_own_key_events_lettered_from_a(name):
     events = read_table("events")
     view, spec = growth(name, "en")
     years = view.frame["year"]
     mine = events[events["charts"].map(lambda c: name in c)
                   & (events["year"] >= years.min()) & (events["year"] <= years.max())]
     assert list(view.events["id"]) == list(mine.sort_values(["year", "date"])["id"])
-    # The list under the chart explains its badges: 1, 2, … with no gaps.
-    assert list(view.events["number"]) == [str(i) for i in range(1, len(mine) + 1)]
+    # The list under the chart explains its badges: A, B, … with no gaps.
+    assert list(view.events["badge"]) == [chr(ord("A") + i) for i in range(len(mine))]
     badges = [lay for lay in layers(spec) if marks({"layer": [lay]})[0] == "circle"]
-    drawn = sorted(r["number"] for lay in badges for r in dataset(spec, lay))
-    assert drawn == sorted(view.events["number"])
+    drawn = sorted(r["badge"] for lay in badges for r in dataset(spec, lay))
+    assert drawn == sorted(view.events["badge"])
 
 
 def test_key_events_bear_on_what_each_chart_counts():
@@ -663,6 +663,19 @@ def test_band_numbers_stand_clear_of_the_event_lines(lang):
             assert all(abs(r["mid"] - y) >= 1 for y in years), (r["generation"], r["mid"], years)
     # A band narrower than its number on a phone hides it rather than spill over its neighbours.
     assert "scale('x', datum.end) - scale('x', datum.start)" in numbers["mark"]["opacity"]["expr"]
+
+
+def test_timeline_badges_cannot_be_read_as_generation_numbers():
+    """The bands carry the generations' numbers 1-6; an event's badge "5" over the fifth band read as its label."""
+    spec = chart_view.build_timeline("en").chart.to_dict()
+    texts = {x["encoding"]["text"]["field"]: spec["datasets"][x["data"]["name"]]
+             for x in spec["layer"] if x["mark"]["type"] == "text"}
+    bands = {str(r["number"]) for r in texts["number"]}
+    badges = [r["badge"] for r in texts["badge"]]
+    assert bands == {str(n) for n in range(1, 7)}
+    assert len(badges) >= 5 and badges == [chr(ord("A") + i) for i in range(len(badges))]
+    assert not bands & set(badges)
+    assert charts.badge_letters(28)[25:] == ["Z", "AA", "AB"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

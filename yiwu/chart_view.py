@@ -1,7 +1,7 @@
 """Charts placed in the story and on the numbers page.
 
 Each chart comes with the same furniture: a one-sentence takeaway, the chart,
-the source line, the numbered key events, a text alternative and the data table.
+the source line, the lettered key events, a text alternative and the data table.
 The ``build_*`` functions load and translate the data and call the pure chart
 functions in :mod:`yiwu.charts`; they draw nothing, so the tests can use them.
 The ``render*`` functions lay everything out with Streamlit.
@@ -67,8 +67,10 @@ def base_labels(lang: str) -> dict[str, str]:
 def events_frame(lang: str, chart: str, lo: int | None = None, hi: int | None = None) -> pd.DataFrame:
     """The key events ``chart`` marks (``events.csv``: charts), within its years.
 
-    They are numbered 1… in time order on each chart: the list under a chart
-    explains its own badges, so the numbers never skip.
+    They are lettered A, B, … in time order on each chart: the list under a
+    chart explains its own badges, so the letters never skip. Letters, not
+    numbers: the timeline's bands and the six-markets map number the market
+    generations 1 to 6, and a badge "5" over the fifth band read as that band's.
     """
     events = load_table("events").sort_values(["year", "date"]).reset_index(drop=True)
     events = events[events["charts"].map(lambda charts_: chart in charts_)]
@@ -81,7 +83,7 @@ def events_frame(lang: str, chart: str, lo: int | None = None, hi: int | None = 
     return pd.DataFrame({
         "id": events["id"].astype(str),
         "year": events["year"].astype(int),
-        "number": [str(i) for i in range(1, len(events) + 1)],
+        "badge": charts.badge_letters(len(events)),
         "label": [words[e]["label"] for e in events["id"]],
         "date_label": [charts.period_label(d, labels) for d in events["date"]],
         "source_ids": events["source_ids"],
@@ -364,7 +366,7 @@ def _events_list(events: pd.DataFrame, lang: str) -> None:
     if events.empty:
         return
     s = _strings(lang)
-    lines = [s["event_item"].format(n=e.number, date=e.date_label, label=e.label) for e in events.itertuples()]
+    lines = [s["event_item"].format(n=e.badge, date=e.date_label, label=e.label) for e in events.itertuples()]
     st.markdown(f"**{s['events_title']}**\n\n" + "\n".join(f"- {line}" for line in lines))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 
 import altair as alt
 import pandas as pd
@@ -146,9 +147,15 @@ def event_lanes(years, gap: int = 3) -> list[int]:
 
 # ---------------------------------------------------------------- pieces
 
+def badge_letters(n: int) -> list[str]:
+    """The badges of ``n`` key events in time order: A, B, … Z, then AA, AB, …"""
+    letters = string.ascii_uppercase
+    return [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(n)]
+
+
 def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: float, bottom: float | str,
                   lane_step: float = 22) -> list[alt.Chart]:
-    """Numbered badges at the top of a chart and dashed rules down to ``bottom``.
+    """Lettered badges at the top of a chart and dashed rules down to ``bottom``.
 
     Badges sit at fixed pixel heights (one row per lane), so they never move
     the chart's own y scale; ``bottom`` is a pixel height or ``"height"``.
@@ -171,7 +178,7 @@ def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: f
         base.mark_circle(size=320, opacity=1, stroke="#FFFFFF", strokeWidth=1.5, fill=BADGE_FILL).encode(
             tooltip=tooltip),
         base.mark_text(color="#FFFFFF", fontSize=12, fontWeight="bold", baseline="middle").encode(
-            text="number:N", tooltip=tooltip),
+            text="badge:N", tooltip=tooltip),
     ]
 
 
@@ -338,7 +345,7 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     ``status_label``, ``source`` and ``note``. Partial-year values are hollow
     and "passed this level" milestones are triangles; neither is joined by the
     line, because neither is a full-year figure. ``events`` (``year``,
-    ``number``, ``label``, ``date_label``) are drawn as numbered badges.
+    ``badge``, ``label``, ``date_label``) are drawn as lettered badges.
     """
     data = frame.copy()
     years = data["year"].astype(int)
@@ -463,10 +470,10 @@ def generation_of(year: float, gens: pd.DataFrame) -> int:
 
 def timeline_chart(gens: pd.DataFrame, events: pd.DataFrame, labels: dict,
                    selected: int | None = None) -> alt.LayerChart:
-    """The six market generations as coloured bands, key events as numbered badges.
+    """The six market generations as coloured bands, key events as lettered badges.
 
     ``gens`` has ``generation``, ``start``, ``end``, ``name``, ``years_label``
-    and ``when``; ``events`` has ``year``, ``number``, ``label`` and
+    and ``when``; ``events`` has ``year``, ``badge``, ``label`` and
     ``date_label``. Clicking a band selects its generation (the selection
     parameter is called ``pick`` and holds the field ``generation``);
     ``selected`` pre-selects one, so a shared link shows the same chart.
