@@ -417,12 +417,16 @@ def legend_html(legends) -> str:
 # phone's screen between the chart and its key events. The six-markets map
 # (19) does the same; the trade chart's 10 stay a line.
 LONG_SOURCES = 12
+# Beside a chart on a slide there is less room: under the trade chart's two key
+# events its ten sources ran below a 1280 x 720 projector. The trains chart's
+# seven fit, with its caveat, under the slide's text.
+SLIDE_SOURCES = 8
 
 
-def sources_line(source_ids, lang: str) -> None:
-    """A chart's sources: one line, or a one-click list when there are more than ``LONG_SOURCES``."""
+def sources_line(source_ids, lang: str, limit: int = LONG_SOURCES) -> None:
+    """A chart's sources: one line, or a one-click list when there are more than ``limit``."""
     count = len(cited_names(source_ids, lang))
-    if count <= LONG_SOURCES:
+    if count <= limit:
         st.caption(cite(source_ids, lang))
         return
     with st.expander(t("source.list", lang, n=count)):
@@ -457,7 +461,7 @@ def _chart_notes(source_ids, events: pd.DataFrame, described: str, lang: str, as
         if caveats:
             st.caption(caveats)
         if aside is not None:
-            sources_line(source_ids, lang)
+            sources_line(source_ids, lang, limit=SLIDE_SOURCES)
         st.caption(described)
 
 

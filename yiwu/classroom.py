@@ -401,6 +401,8 @@ def present_css() -> str:
   /* The world map's key, layer and view choices and sources beside it: closer together, so
      its sources stay on a 1280x720 screen under a key of three lines. */
   .st-key-slide-notes [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+  /* A long source list's box (the timeline's, under nine key events) a row lower than Streamlit's. */
+  .st-key-slide-notes [data-testid="stExpander"] summary { padding-top: 0.3rem; padding-bottom: 0.3rem; min-height: 0; }
   .st-key-map_world_legend [data-testid="stHtml"] > div { line-height: 1.5 !important; }
 }
 @media (max-width: 640px) {

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ROOT, charts, lazy, maps
-from yiwu.chart_view import beside, show_chart, show_table, sources_line, swatch
+from yiwu.chart_view import SLIDE_SOURCES, beside, show_chart, show_table, sources_line, swatch
 from yiwu.content import FACT
 from yiwu.i18n import colon, fmt_number, keep_choice, sentences, t
 from yiwu.loaders import DATA, DataError, load_strings, load_table, load_words, shared
@@ -295,7 +295,7 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
         # On a slide the map's sources stand beside it, as a chart's do: its
         # notes, under the cards, begin below a 1280 x 720 projector.
         with side:
-            sources_line(maps.scene_sources(routes, places, year=year, layers=layers), lang)
+            sources_line(maps.scene_sources(routes, places, year=year, layers=layers), lang, limit=SLIDE_SOURCES)
     alt_text = maps.world_alt(routes, places, words, year=year, layers=layers, lang=lang)
     gen = st.session_state.get(f"map_{key}_gen", 0)
     with drawing:
