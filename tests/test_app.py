@@ -190,8 +190,10 @@ def test_a_sections_source_line_sits_where_its_writer_put_it(lang):
 def test_the_contents_give_each_chapter_one_reading_time_in_both_languages():
     """Reform read "about 3 min" in English and "约 2 分钟" in Chinese: each language rounded its own estimate."""
     minutes = {}
-    for lang, pattern in (("en", r"about (\d+) min"), ("zh", r"约 (\d+) 分钟")):
+    for lang, pattern in (("en", r"about\s(\d+)\smin"), ("zh", r"约\s(\d+)\s分钟")):
         captions = [c.value for c in run_home(lang).caption]
         minutes[lang] = [int(m[1]) for c in captions if (m := re.search(pattern, c))]
+        # On a phone "about" and "3 min" stood on different lines: the spaces do not break.
+        assert all(re.search(pattern.replace(r"\s", "\u00a0"), c) for c in captions if re.search(pattern, c))
     assert len(minutes["en"]) == len(read_table("chapters"))
     assert minutes["zh"] == minutes["en"]
