@@ -10,7 +10,7 @@ import json
 import streamlit as st
 
 from yiwu.classroom import present_css, presenter_notes, story_steps, terms_row
-from yiwu.i18n import current_lang, t
+from yiwu.i18n import current_lang, heading, t
 from yiwu.loaders import DataError, chapter_registry
 from yiwu.nav import leave_legacy_mpa, link
 from yiwu.present import parse_step, wants_notes
@@ -142,7 +142,7 @@ if show_notes:
     presenter_notes(steps, current, chapter_ids, lang)
 
 with st.container(key="present-step"):
-    st.title(fill_facts(step.headline, lang), anchor=False)  # the page's one h1
+    st.title(heading(fill_facts(step.headline, lang), lang), anchor=False)  # the page's one h1
     # A chart or map sits beside the text; figure cards, the key terms and
     # the count of sources need the full width, so they go underneath.
     beside = step.visual is not None and step.visual.kind in ("chart", "map")

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from yiwu import ROOT
+from yiwu.i18n import BREAK_HINT, heading
 from yiwu.loaders import read_chapter, read_table
 
 CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
@@ -90,8 +91,8 @@ def test_every_chapter_renders(cid, lang):
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     chapter = read_chapter(cid, lang)
-    assert chapter.title in at.title[0].value
-    headers = [h.value for h in at.header]
+    assert chapter.title in at.title[0].value.replace(BREAK_HINT, "")
+    headers = [h.value.replace(BREAK_HINT, "") for h in at.header]
     for section in chapter.sections:
         assert any(section.title.split("{{")[0].strip()[:10] in h for h in headers), section.id
     body = texts(at)
@@ -197,3 +198,22 @@ def test_the_contents_give_each_chapter_one_reading_time_in_both_languages():
         assert all(re.search(pattern.replace(r"\s", "\u00a0"), c) for c in captions if re.search(pattern, c))
     assert len(minutes["en"]) == len(read_table("chapters"))
     assert minutes["zh"] == minutes["en"]
+
+
+# A heading's runs of characters between its punctuation and its break hints.
+_RUNS = re.compile(r"[\u200b\s，、：；。！？“”（）·]+")
+
+
+def test_a_chinese_heading_can_wrap_on_a_phone_without_breaking_a_word():
+    """On a phone "根脉：没有港 / 口的丘陵县" split 港口. Chinese headings break only at their
+    punctuation and at break hints (assets/app.css), so every run between them must fit a
+    390 px phone's line: eight characters of a chapter's title (h1), nine of a section's (h2)."""
+    for cid in CHAPTERS:
+        chapter = read_chapter(cid, "zh")
+        for text, most in [(chapter.title, 8)] + [(s.title, 9) for s in chapter.sections]:
+            marked = heading(text, "zh")
+            assert marked.replace(BREAK_HINT, "") == text
+            runs = [r for r in _RUNS.split(marked) if r]
+            assert max(map(len, runs)) <= most, f"{cid}: “{text}” has a run too long for a phone: {runs}"
+    assert heading("根脉：没有港口的丘陵县", "zh") == "根脉：没有港口的\u200b丘陵县"
+    assert heading("Roots: a hill county with no port", "en") == "Roots: a hill county with no port"

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from yiwu import ROOT
+from yiwu.i18n import BREAK_HINT
 from yiwu.loaders import LANGS, read_chapter, read_strings, read_table
 from yiwu.present import (
     CLOSING,
@@ -219,13 +220,13 @@ def step_in_url(at: AppTest) -> str:
 
 
 def headline(at: AppTest) -> str:
-    return at.title[0].value
+    return at.title[0].value.replace(BREAK_HINT, "")
 
 
 def page_text(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.header] + [e.value for e in at.caption]
     parts += [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.info]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(str(p) for p in parts).replace(BREAK_HINT, "")
 
 
 @pytest.mark.parametrize("lang", LANGS)

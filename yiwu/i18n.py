@@ -143,6 +143,19 @@ def sentences(lang: str, *parts: str) -> str:
     return ("" if lang == "zh" else " ").join(p.strip() for p in parts if p and p.strip())
 
 
+# Where a Chinese heading may wrap: after a 的 or before a 与 joining two
+# phrases (and, as always, at its punctuation). assets/app.css keeps the rest
+# of a Chinese heading's characters together, so a phone breaks
+# "根脉：没有港口的 / 丘陵县", not "根脉：没有港 / 口的丘陵县".
+_HEADING_BREAK = re.compile(r"(?<=[\u4e00-\u9fff]的)(?=[\u4e00-\u9fff“])|(?<=[\u4e00-\u9fff])(?=与[\u4e00-\u9fff“])")
+BREAK_HINT = "\u200b"  # a zero-width space: a place to break, drawn as nothing
+
+
+def heading(text: str, lang: str) -> str:
+    """A heading's text with the places where it may wrap marked (Chinese only)."""
+    return _HEADING_BREAK.sub(BREAK_HINT, text) if lang == "zh" else text
+
+
 def dash(lang: str) -> str:
     """The dash between a term and its explanation: ——, set solid, in Chinese; a spaced — in English."""
     return "\u2014\u2014" if lang == "zh" else " \u2014 "

@@ -14,7 +14,7 @@ import streamlit as st
 
 from yiwu import ASSETS, classroom, lazy
 from yiwu.content import FACT, Block, Section
-from yiwu.i18n import current_lang, dash, fmt_number, fmt_value, t
+from yiwu.i18n import current_lang, dash, fmt_number, fmt_value, heading, t
 from yiwu.loaders import DataError, chapter_minutes, load_chapter, load_table, load_words, shared
 from yiwu.markdown import literal as markdown_literal
 from yiwu.sources import cite
@@ -166,8 +166,8 @@ def sources_block(args: tuple[str, ...], lang: str) -> None:
                 st.markdown(f"{markdown_literal(t('sources.count', lang, n=int(grades.get(grade, 0))))}\n\n"
                             f"{markdown_literal(t(f'sources.grade_{grade}', lang))}")
         return
-    for grade, (heading, lines) in zip(("A", "B", "C"), _sources_lists(lang), strict=True):
-        with lazy.expander(heading, key=f"sources-{grade}", expanded=False) as opened:
+    for grade, (label, lines) in zip(("A", "B", "C"), _sources_lists(lang), strict=True):
+        with lazy.expander(label, key=f"sources-{grade}", expanded=False) as opened:
             if opened:
                 st.markdown(lines)
 
@@ -224,7 +224,7 @@ def render_section(section: Section, lang: str, explained: set[str]) -> None:
         title = fill_facts(section.title, lang)
     except DataError:
         title = FACT.sub("…", section.title)
-    st.header(title, anchor=section.id, divider="gray")
+    st.header(heading(title, lang), anchor=section.id, divider="gray")
     def source_line() -> None:
         # One line: the sources of the section's figures, then those of its claims and quotes.
         try:
@@ -253,7 +253,7 @@ def render_chapter(chapter_id: str) -> None:
         st.title(t("error.title", lang))
         show_data_error(err, lang)
         return
-    st.title(chapter.title)
+    st.title(heading(chapter.title, lang))
     position = classroom.before_chapter(chapter, lang)
     st.caption(position + " · " + t("chapter.meta", lang, minutes=chapter_minutes(chapter), summary=chapter.summary))
     for block in chapter.intro:

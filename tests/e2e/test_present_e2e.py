@@ -41,7 +41,7 @@ def wait_for_step(page, n: int) -> None:
 
 
 def headline(page) -> str:
-    return page.locator(HEADLINE).inner_text().strip()
+    return page.locator(HEADLINE).inner_text().replace("\u200b", "").strip()
 
 
 def test_arrow_keys_move_between_steps_and_the_url_follows(browser_page, app_url):
