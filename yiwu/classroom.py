@@ -368,10 +368,15 @@ def present_css() -> str:
    fits its column whole on a 1024-wide projector. The page's language is set by yiwu.i18n. */
 :root:lang(zh) .st-key-slide-terms ul { columns: 3; }
 :root:lang(zh) .st-key-slide-terms li { font-size: min(1.6rem, 2.1vw); line-height: 1.3; }
-/* The language link sits in the header's row, by its menu (the page has no sidebar button there),
-   so the slide starts one row higher: more of a chart's notes stay on a 1280x720 screen. */
-[data-testid="stLayoutWrapper"]:has(> .st-key-lang-switch) { position: fixed; top: 1.2rem; right: 4rem;
+/* The language link sits in the header's row (the page has no sidebar button there), so the
+   slide starts one row higher: more of a chart's notes stay on a 1280x720 screen. It stands at
+   the slide's left edge: by the menu, Streamlit's "Running…" and "Connecting" took its place
+   and the two were drawn over each other at every step. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-lang-switch) { position: fixed; top: 1.2rem; left: 5rem;
   z-index: 999991; width: auto !important; }
+@media (max-width: 640px) {
+  [data-testid="stLayoutWrapper"]:has(> .st-key-lang-switch) { left: 1rem; }
+}
 /* A slide with a chart or map (pages/present.py): the text, and the chart's notes under it,
    beside the chart. On a phone the three boxes follow one another: text, chart, notes. */
 @media (min-width: 641px) {

@@ -232,11 +232,14 @@ def test_a_step_reads_from_the_back_of_the_room(browser_page, app_url, shots, la
     other = "中文" if lang == "en" else "English"
     switch = page.get_by_role("link", name=other, exact=True)
     assert switch.is_visible(), "no language switch"
-    # The switch sits in the header's row, beside the menu, so the slide starts a row higher.
+    # The switch sits in the header's row, so the slide starts a row higher; on its left
+    # half, away from the menu and from where Streamlit shows "Running…" and
+    # "Connecting" (the two were drawn over each other at every step).
     header = page.locator('[data-testid="stHeader"]').bounding_box()
     box, menu = switch.bounding_box(), page.locator('[data-testid="stMainMenu"]').bounding_box()
     assert box["y"] + box["height"] <= header["y"] + header["height"], f"switch below the header: {box}"
     assert box["x"] + box["width"] <= menu["x"], f"switch over the menu: {box} {menu}"
+    assert box["x"] + box["width"] <= header["x"] + header["width"] / 2, f"switch by the status: {box}"
     assert page.locator(".st-key-present-nav").bounding_box()["y"] < header["height"] + 30
     if lang == "zh":
         assert HAN.search(headline(page))
