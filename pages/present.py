@@ -187,7 +187,7 @@ with st.container(horizontal=True, gap="medium", key="present-footer"):
         link("present", lang, label=t("present.notes_hide", lang), icon=":material/visibility_off:", step=current)
     else:
         # A plain link opens a new tab: the notes go on the teacher's screen.
-        st.markdown(f"[{t('present.notes_link', lang)}](present?step={current}&lang={lang}&notes=1)",
+        st.markdown(f"[:material/open_in_new: {t('present.notes_link', lang)}](present?step={current}&lang={lang}&notes=1)",
                     width="content")
     if step.chapter_id:
         link(step.chapter_id, lang, label=t("present.read_chapter", lang), icon=":material/menu_book:")

@@ -241,6 +241,22 @@ def test_a_step_reads_from_the_back_of_the_room(browser_page, app_url, shots, la
     assert box["x"] + box["width"] <= menu["x"], f"switch over the menu: {box} {menu}"
     assert box["x"] + box["width"] <= header["x"] + header["width"] / 2, f"switch by the status: {box}"
     assert page.locator(".st-key-present-nav").bounding_box()["y"] < header["height"] + 30
+    # The links under a slide (notes, the chapter, leave) sit in the header's row after the
+    # switch, on a 1280x720 and a 1024x768 projector: under a chart slide they ran off screen.
+    for width, height in ((1280, 720), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(200)
+        header = page.locator('[data-testid="stHeader"]').bounding_box()
+        menu, box = page.locator('[data-testid="stMainMenu"]').bounding_box(), switch.bounding_box()
+        links = page.locator(".st-key-present-footer a").all()
+        assert len(links) == 3, f"{len(links)} links under the slide"
+        for a in links:
+            link_box = a.bounding_box()
+            name = f"{a.inner_text()!r} at {width}px"
+            assert link_box["y"] >= 0 and link_box["y"] + link_box["height"] <= header["y"] + header["height"], name
+            assert link_box["x"] >= box["x"] + box["width"] + 8, f"{name} covers the language switch"
+            # Streamlit draws "Running…" and its Stop button in the 100 px before the menu.
+            assert link_box["x"] + link_box["width"] <= menu["x"] - 120, f"{name} runs into the status"
     if lang == "zh":
         assert HAN.search(headline(page))
     assert not page.requests_outside and not page.console_errors
