@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from yiwu import ASSETS, DATA, charts, lazy, markdown
-from yiwu.i18n import dash, keep_choice, t
+from yiwu.i18n import dash, keep_choice, t, table_cell
 from yiwu.loaders import CHARTS, DataError, load_strings, load_table, load_words, shared
 from yiwu.sources import cite, cited_names, source_name
 
@@ -171,13 +171,20 @@ def series_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
+PLAIN = str.maketrans({"\u2060": None, "\u200b": None, "\u00a0": " "})
+
+
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """A table as a CSV file for a spreadsheet: numbers as the page shows them
-    (528, not 528.0), in UTF-8 with the byte-order mark Excel needs for Chinese."""
+    (528, not 528.0), in UTF-8 with the byte-order mark Excel needs for Chinese. The page's
+    line-break marks (word joiners, zero-width and no-break spaces) stay on the page: a
+    spreadsheet gets plain text, which its search and sort find."""
     out = table.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
             out[col] = ["" if pd.isna(v) else f"{v:.6f}".rstrip("0").rstrip(".") for v in out[col]]
+        else:
+            out[col] = [v.translate(PLAIN) if isinstance(v, str) else v for v in out[col]]
     return out.to_csv(index=False).encode("utf-8-sig")
 
 
@@ -496,26 +503,36 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     s = _strings(lang)
     if explorer:
         st.header(s["numbers.table"], anchor=False)
-        show_table(view.table, wide=(s["col.source"], s["col.note"]))
+        show_table(view.table, wide=(s["col.source"], s["col.note"]), labels=(s["col.measure"],))
         st.download_button(s["download"], csv_bytes(view.table),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
     else:
         with lazy.expander(s["table"], key=f"{key_prefix}_table_{name}") as opened:
             if opened:
-                show_table(view.table, wide=(s["col.source"], s["col.note"]))
+                show_table(view.table, wide=(s["col.source"], s["col.note"]), labels=(s["col.measure"],))
 
 
-def show_table(table: pd.DataFrame, wide: Iterable[str] = (), whole: Iterable[str] = ()) -> None:
+def table_markdown(table: pd.DataFrame) -> str:
+    """The page's Markdown of ``table``, its cells marked where a line may and may not break
+    (:func:`yiwu.i18n.table_cell`). The marks are for the page only: the CSV download
+    (:func:`csv_bytes`) keeps the plain text."""
+    return markdown.table(table.apply(lambda col: col.map(lambda v: table_cell(v) if isinstance(v, str) else v)))
+
+
+def show_table(table: pd.DataFrame, wide: Iterable[str] = (), whole: Iterable[str] = (),
+               labels: Iterable[str] = ()) -> None:
     """A data table: plain HTML, which screen readers read, drawn as Markdown (see :mod:`yiwu.markdown`).
 
     On a phone a table of more than three columns is wider than the screen
     and scrolls sideways in its own box (assets/tables.css); a caption above
     it, shown only on narrow screens, says so. ``wide``: the columns of long
     texts (notes, sources), which get more room than the rest; ``whole``:
-    columns of names that a Chinese line must not break (德黑兰, not 德黑 / 兰).
+    columns of names that a Chinese line must not break (德黑兰, not 德黑 / 兰); ``labels``:
+    columns of short labels kept whole on a phone, where the table scrolls anyway (进出口总额,
+    not 进出口总 / 额); on a laptop they may wrap, so the notes keep their room.
     """
     st.html(ASSETS / "tables.css")
-    text = markdown.table(table)
+    text = table_markdown(table)
     cols, tag = len(table.columns), abs(hash(text)) % 10**8
     if cols > 3:
         with st.container(key=f"table-swipe-{tag}"):
@@ -524,6 +541,7 @@ def show_table(table: pd.DataFrame, wide: Iterable[str] = (), whole: Iterable[st
     # the numbers of the ``wide`` columns are there too (assets/tables.css).
     texts = "".join(f"text{n + 1}-" for n, c in enumerate(table.columns) if c in set(wide))
     texts += "".join(f"whole{n + 1}-" for n, c in enumerate(table.columns) if c in set(whole))
+    texts += "".join(f"label{n + 1}-" for n, c in enumerate(table.columns) if c in set(labels))
     with st.container(key=f"table-{cols}-{texts}{tag}"):
         st.markdown(text)
 
