@@ -152,6 +152,20 @@ def test_a_line_never_bridges_missing_years_as_if_they_were_known():
     assert kinds == ["gap", "yearly", "yearly"]
 
 
+def test_a_line_never_passes_over_a_milestone_of_its_own_measure():
+    """Yiwu's exports were dashed from 2019 to 2023 past their own 2020 milestone (and through
+    the total's 2021 point): no segment crosses a year where its measure has another kind of value."""
+    frame = pd.DataFrame({"kind": ["value", "threshold", "value", "value", "value"],
+                          "measure_label": ["m", "m", "m", "m", "n"], "year": [2019, 2020, 2023, 2024, 2021],
+                          "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    seg = charts.line_segments(frame, "yearly", "gap")
+    assert seg.groupby("segment")["year"].agg(tuple).tolist() == [(2023, 2024)]
+    _, spec = growth("trade", "en")
+    line = next(x for x in layers(spec) if x["mark"]["type"] == "line")
+    exports = [r for r in dataset(spec, line) if r["measure_label"] == "Exports"]
+    assert not [r for r in exports if r["year"] in (2019, 2023)], exports
+
+
 # ---------------------------------------------------------------- growth charts
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -210,6 +224,13 @@ def test_a_long_axis_labels_round_years_between_its_ends(name):
     assert len(steps) == 1, f"uneven steps between the ends: {ticks}"
 
 
+def area(value: dict, width: float) -> float:
+    """A point's area from its Vega expression ("width < 400 ? 100 : 150") at a plot ``width``."""
+    m = re.fullmatch(r"width < (\d+) \? (\d+) : (\d+)", value["expr"])
+    assert m, value
+    return float(m[2] if width < float(m[1]) else m[3])
+
+
 def test_two_measures_at_one_value_both_stay_in_sight():
     """Exports and the total of Jan-Nov 2017 (208.1 and 211.3 billion yuan) lay on one another."""
     view, spec = growth("trade", "en")
@@ -217,7 +238,11 @@ def test_two_measures_at_one_value_both_stay_in_sight():
     size, order = layer["encoding"]["size"], layer["encoding"]["order"]
     # A point on another measure's point is drawn smaller, and on top of it.
     assert size["condition"]["test"] == order["condition"]["test"] == "(datum.inner === 1)"
-    assert size["condition"]["value"] < size["value"] and order["condition"]["value"] > order["value"]
+    for width in (300, 700):  # a phone's plot and a laptop's
+        assert area(size["condition"]["value"], width) < area(size["value"], width)
+    assert order["condition"]["value"] > order["value"]
+    # On a phone's narrow plot every point is smaller (the turnover's 2002-2011 points covered one another).
+    assert area(size["value"], 300) < area(size["value"], 700)
     drawn = dataset(spec, layer)
     y2017 = {p["measure_label"]: p["inner"] for p in drawn if p["year"] == 2017}
     assert sorted(y2017.values()) == [0, 1], "the two 2017 values are not one inside the other"

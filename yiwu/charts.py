@@ -46,6 +46,7 @@ KINDS = ("value", "partial", "threshold")
 RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
 KIND_SHAPES = {"value": "circle", "partial": RING, "threshold": "triangle-up"}
 POINT_SIZE, POINT_SIZE_INNER = 150, 60  # a point, and one drawn inside another's (charts.coinciding)
+NARROW_PLOT = 400  # a plot narrower than this (pixels) is on a phone: smaller points (point_size)
 
 THEME = "yiwu"
 HEIGHT = 300  # plot height of a growth chart, in pixels
@@ -240,12 +241,19 @@ def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
 
     A segment that skips years (no figure was found in between) is marked
     ``gap`` and drawn dashed, so the line never pretends to know those years.
+    No segment crosses a year in which its measure has a milestone or a
+    part-year value: that point stands on its own. (Yiwu's exports, dashed from
+    2019 to 2023 past their 2020 milestone, ran through the total's 2021 point,
+    as if exports had been the whole of trade that year.)
     """
     full = data[data["kind"] == "value"].sort_values(["measure_label", "year"])
+    other = data[data["kind"] != "value"].groupby("measure_label")["year"].agg(lambda ys: set(ys.astype(int)))
     rows = []
     for measure, group in full.groupby("measure_label", sort=False):
         points = list(zip(group["year"].astype(int), group["value"].astype(float), strict=True))
         for i, ((y0, v0), (y1, v1)) in enumerate(zip(points, points[1:], strict=False)):
+            if any(y0 < y < y1 for y in other.get(measure, ())):
+                continue
             kind = gap if y1 - y0 > 1 else yearly
             for year, value in ((y0, v0), (y1, v1)):
                 rows.append({"segment": f"{measure}/{i}", "measure_label": measure, "year": year,
@@ -334,6 +342,12 @@ def year_labels(first: int, last: int, pad: float, font_size: float) -> list[int
     closest = min(b - a for a, b in zip(wide, wide[1:], strict=False))
     room = 2.5 * font_size
     return alt.ExprRef(f"width * {closest} / {last - first + 2 * pad} < {room} ? {narrow} : {wide}")
+
+
+def point_size(size: float) -> str:
+    """A Vega expression for a point's area: ``size``, and two thirds of it on a phone's narrow
+    plot, where the turnover chart's points of 2002-2011 covered one another."""
+    return f"width < {NARROW_PLOT} ? {round(size * 2 / 3)} : {size}"
 
 
 def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: bool = False) -> alt.LayerChart:
@@ -429,7 +443,8 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     points = base.mark_point(filled=True, opacity=1).encode(
         x=x, y=y, color=color,
         shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
-        size=alt.condition(inner, alt.value(POINT_SIZE_INNER), alt.value(POINT_SIZE)),
+        size=alt.condition(inner, alt.value(alt.expr(point_size(POINT_SIZE_INNER))),
+                           alt.value(alt.expr(point_size(POINT_SIZE)))),
         order=alt.condition(inner, alt.value(1), alt.value(0)),
         tooltip=tooltip)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
