@@ -275,8 +275,11 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
                     key=year_key, required=True) or YEARS[1]
     # The layers and the view keep the reader's choice when the language changes.
     keep_choice(f"map_{key}_layers", lang, list(maps.LAYERS))
+    # Beside a slide's map the two choices go without their titles (still their names for a
+    # screen reader), so the map's sources under them stay on a 1280 x 720 projector.
+    titles = "collapsed" if aside is not None else "visible"
     with side:
-        shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi",
+        shown = st.pills(words["layers"], maps.LAYERS, selection_mode="multi", label_visibility=titles,
                          format_func=lambda k: words[f"layer.{k}"], key=f"map_{key}_layers")
     layers = set(shown or ())
 
@@ -289,7 +292,7 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
     keep_choice(f"map_{key}_view", lang, "still")
     with side:
         interactive = st.segmented_control(
-            words["view"], ("still", "interactive"), format_func=lambda v: words[v],
+            words["view"], ("still", "interactive"), format_func=lambda v: words[v], label_visibility=titles,
             required=True, key=f"map_{key}_view", help=words["interactive_help"]) == "interactive"
     if aside is not None:
         # On a slide the map's sources stand beside it, as a chart's do: its
