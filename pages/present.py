@@ -170,8 +170,12 @@ with st.container(key="present-step"):
             for col, lines in zip(st.columns(2), (step.lines[:half], step.lines[half:]), strict=True):
                 col.markdown("\n".join(lines))
     with text:
-        if step.facts:
-            st.caption(cite(fact_sources(step.facts), lang))
+        # The sources of the step's figures, and of the section's claims and quotes, as in the
+        # chapter. Beside a chart or map its own sources stand in their place: there the
+        # section's would push the chart's notes below a 1280 x 720 screen.
+        shown_sources = [*fact_sources(step.facts), *(() if beside else step.cited)]
+        if shown_sources:
+            st.caption(cite(shown_sources, lang))
         if step.role == "closing":
             st.caption(t("present.closing_sources", lang))
         # Key terms on the slide open their explanation, as in the chapters

@@ -19,6 +19,7 @@ from yiwu.present import (
     read_notes,
     wants_notes,
 )
+from yiwu.sources import cited_names
 
 CHAPTERS = list(read_table("chapters").sort_values("order")["id"])
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -311,6 +312,14 @@ def test_every_step_renders_in_both_languages():
                 assert headline(at) == steps[n - 1].headline
             charts = len(at.get("vega_lite_chart")) + len(at.get("deck_gl_json_chart"))
             assert charts <= 1, f"step {n} shows {charts} charts or maps"
+            # A slide names the sources of its section's claims and quotes, as the chapter does
+            # (the statues of Niansanli and China Youth Daily's lessons showed none). Beside a
+            # chart or map, the drawing's own sources stand in their place.
+            step = steps[n - 1]
+            if not (step.visual and step.visual.kind in ("chart", "map")):
+                captions = " ".join(c.value for c in at.caption)
+                missing = [name for name in cited_names(step.cited, lang) if name not in captions]
+                assert not missing, f"{lang} step {n}: sources not named: {missing}"
 
 
 @pytest.mark.parametrize("lang", LANGS)

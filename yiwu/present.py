@@ -45,6 +45,7 @@ class Step:
     lines: tuple[str, ...]  # large lines; may hold {{fact:id}} placeholders
     visual: Block | None = None
     role: str = "section"  # "opening" (title and agenda), "section" or "closing" (questions)
+    cited: tuple[str, ...] = ()  # the sources the section names for its claims and quotes
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -78,7 +79,7 @@ def build_steps(chapters: list[Chapter], title: str,
     for n, chapter in enumerate(chapters, start=1):
         for section in chapter.sections:
             steps.append(Step(len(steps) + 1, chapter.id, n, chapter.nav, section.id, section.title,
-                              (section.lead,), step_visual(section.blocks)))
+                              (section.lead,), step_visual(section.blocks), cited=section.cited))
     headline, questions = closing
     if questions:
         steps.append(Step(len(steps) + 1, None, 0, title, CLOSING, headline,
