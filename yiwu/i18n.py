@@ -156,17 +156,18 @@ def heading(text: str, lang: str) -> str:
     return _HEADING_BREAK.sub(BREAK_HINT, text) if lang == "zh" else text
 
 
-# In a table's cells a range keeps its dash with both its ends ("1–11月", "Jan–Nov"): a browser
-# may break after a dash, and a phone's narrow column drew "2017年1– / 11月". A Chinese date
-# breaks after its year instead ("2017年 / 1–11月"), and a name after 的 ("登记在册的 / 经营主体").
-_RANGE_DASH = re.compile(r"(?<=\w)–(?=\w)")
+# In a table's cells a range keeps its dash with both its ends ("1–11月", "Jan–Nov"), and a date
+# its hyphens: a browser may break after either, and a phone's narrow column drew "2017年1– /
+# 11月" (a laptop's "2023- / 02-22"). A Chinese date breaks after its year instead
+# ("2017年 / 1–11月"), and a name after 的 ("登记在册的 / 经营主体").
+_RANGE_DASH = re.compile(r"(?<=\w)–(?=\w)|(?<=\d)-(?=\d)")  # also a date's hyphens (2023-02-22)
 _YEAR_THEN = re.compile(r"(?<=\d年)(?=\d)")
 WORD_JOINER = "\u2060"  # no break here, drawn as nothing
 
 
 def table_cell(text: str) -> str:
     """A table cell's text with the places where it may and may not wrap marked (see above)."""
-    text = _RANGE_DASH.sub("–" + WORD_JOINER, text)
+    text = _RANGE_DASH.sub(lambda m: m[0] + WORD_JOINER, text)
     return _HEADING_BREAK.sub(BREAK_HINT, _YEAR_THEN.sub(BREAK_HINT, text))
 
 
