@@ -359,10 +359,11 @@ def present_css() -> str:
 /* The sources slide's cards: the count, large, then what its grade means. */
 [class*="st-key-slide-grade-"] p:first-child { font-size: 2rem; font-weight: 600; line-height: 1.2; margin-bottom: 0.4rem; }
 [class*="st-key-slide-grade-"] p:nth-child(2) { font-size: 1.15rem; line-height: 1.4; }
-/* The key terms on their slide, for the class to explain: larger than body text, in as many
-   columns of at least 15em as fit (three on a projector, one on a phone). */
+/* The key terms on their slide, for the class to explain: larger than body text (and as large as a
+   1024-wide projector's three columns allow), in as many columns of at least 15em as fit (three
+   on a projector, one on a phone). */
 .st-key-slide-terms ul { columns: 15em 3; column-gap: 2.5rem; margin-top: 0; }
-.st-key-slide-terms li { font-size: 1.2rem; line-height: 1.35; break-inside: avoid; margin-top: 0; margin-bottom: 0.35rem; }
+.st-key-slide-terms li { font-size: min(1.45rem, 1.75vw); line-height: 1.35; break-inside: avoid; margin-top: 0; margin-bottom: 0.35rem; }
 /* Chinese terms are a few characters each: larger, for the back row (at the English size they
    filled half the slide), in three columns, in a size at which the longest (ten characters)
    fits its column whole on a 1024-wide projector. The page's language is set by yiwu.i18n. */
@@ -415,7 +416,7 @@ def present_css() -> str:
   .st-key-slide-events li, .st-key-slide-events li p { font-size: 0.95rem; line-height: 1.3; }
   .st-key-slide-events [data-testid="stMarkdownContainer"] > p { margin-bottom: 0.3rem; }
   .st-key-slide-events ul { margin-top: 0; margin-bottom: 0.4rem; }
-  .st-key-slide-terms li { font-size: 1.1rem; line-height: 1.3; margin-bottom: 0.25rem; }
+  .st-key-slide-terms li { font-size: min(1.3rem, 1.75vw); line-height: 1.3; margin-bottom: 0.25rem; }
   /* The world map's key, layer and view choices and sources beside it: closer together, so
      its sources stay on a 1280x720 screen under a key of three lines. */
   .st-key-slide-notes [data-testid="stVerticalBlock"] { gap: 0.6rem; }
