@@ -378,18 +378,20 @@ def present_css() -> str:
 @media (max-width: 640px) {
   [data-testid="stLayoutWrapper"]:has(> .st-key-lang-switch) { left: 1rem; }
 }
+/* The notes link looks like the page links beside it (it opens a new window, so it is no page
+   link) and stands level with them. */
+.st-key-present-footer { align-items: center; }
+.st-key-present-footer [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
+.st-key-present-footer [data-testid="stMarkdownContainer"] p { margin: 0; padding-left: 0.5rem; font-size: 0.875rem; }
+.st-key-present-footer [data-testid="stMarkdownContainer"] a { color: inherit; text-decoration: none; }
+.st-key-present-footer [data-testid="stMarkdownContainer"] a:hover { text-decoration: underline; }
 /* On a projector the links under a slide (presenter notes, the chapter, leave) join the header's
    row after the language link: under a chart slide they sat below a 1280x720 screen. They end
    well before the menu's end of the row, where Streamlit shows "Running…". */
 @media (min-width: 1000px) {
   [data-testid="stLayoutWrapper"]:has(> .st-key-present-footer) { position: fixed; top: 1.2rem; left: 11rem;
     z-index: 999991; width: auto !important; }
-  .st-key-present-footer { flex-wrap: nowrap; align-items: center; }
-  .st-key-present-footer [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
-  .st-key-present-footer [data-testid="stMarkdownContainer"] p { margin: 0; font-size: 0.875rem; }
-  /* The notes link looks like the page links beside it (it opens a new window, so it is no page link). */
-  .st-key-present-footer [data-testid="stMarkdownContainer"] a { color: inherit; text-decoration: none; }
-  .st-key-present-footer [data-testid="stMarkdownContainer"] a:hover { text-decoration: underline; }
+  .st-key-present-footer { flex-wrap: nowrap; }
 }
 /* A slide with a chart or map (pages/present.py): the text, and the chart's notes under it,
    beside the chart. On a phone the three boxes follow one another: text, chart, notes. */
