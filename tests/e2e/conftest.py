@@ -215,7 +215,16 @@ HEADINGS = """() => Array.from(document.querySelectorAll(
 
 def assert_titled_with_headings_in_order(page, page_id: str, lang: str) -> None:
     """The browser tab names the page and the app; one h1 comes first; no heading skips a level."""
-    assert page.title().endswith(" · " + read_strings(lang)["app.title"]), page.title()
+    # Streamlit sets the tab's title a moment after the run (on a loaded machine once later
+    # than the run's end): wait up to 5 s for it, then say what the tab shows.
+    ending = " · " + read_strings(lang)["app.title"]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("(ending) => document.title.endsWith(ending)", arg=ending, timeout=5_000)
+    except PlaywrightTimeout:
+        pass  # the assertion below names what the tab shows
+    assert page.title().endswith(ending), page.title()
     levels = page.evaluate(HEADINGS)
     assert [lvl for lvl, _ in levels].count(1) == 1, f"{page_id}: not exactly one h1: {levels[:3]}"
     assert levels[0][0] == 1, f"{page_id}: the first heading is not the title"
