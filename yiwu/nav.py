@@ -7,34 +7,66 @@ Every link carries ``lang`` along, because changing page clears the URL.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import streamlit as st
 
 from yiwu import ROOT
 from yiwu.i18n import t
 from yiwu.loaders import DataError, chapter_minutes, chapter_registry, load_chapter
 
+ROUTER = "streamlit_app.py"  # the entry file, which routes every page
+
+
+def _run_by_legacy_mpa() -> bool:
+    """True while this run was started in Streamlit's legacy multipage mode.
+
+    The mode is a flag of the whole server, read when a run starts: a run that
+    started in it goes through Streamlit's ``_mpa_v1`` to the end, even after
+    another session's router has turned the flag off. So the run's own call
+    stack says which mode it is in. (Forty readers opening the app at once
+    after it wakes up: the flag alone missed every session but the first.)
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "_mpa_v1" and frame.f_globals.get("__name__", "").startswith("streamlit."):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _run_by_router() -> bool:
+    """True when the entry file (the router) is running this page."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if Path(frame.f_code.co_filename).name == ROUTER:
+            return True
+        frame = frame.f_back
+    return False
+
 
 def leave_legacy_mpa() -> None:
-    """Make sure the router runs, even on the first visit after the server starts.
+    """Make sure the router runs, even on the first visits after the server starts.
 
     Because a ``pages/`` folder sits next to the entry file, Streamlit runs the
-    first session of a new server in its legacy multipage mode: it may run a
+    first sessions of a new server in its legacy multipage mode: it may run a
     file from ``pages/`` directly, without the router (no language, no
     navigation). ``st.navigation`` switches that mode off for good; until it
-    has, rerun so the router handles the page.
+    has, or while a run started in that mode, rerun so the router handles the page.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory or (_run_by_legacy_mpa() and not _run_by_router()):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
 
 def in_legacy_mpa() -> bool:
-    """True only in the first session after the server starts (see below)."""
+    """True in a run that Streamlit started in its legacy multipage mode (see below)."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    return bool(PagesManager.uses_pages_directory)
+    return bool(PagesManager.uses_pages_directory) or _run_by_legacy_mpa()
 
 
 # In that first session Streamlit's legacy mode has already told the browser
@@ -61,7 +93,7 @@ _CLOSE_STALE_DIALOG = """<script>
         doc.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
       }
     }
-    if (dialog || ++tries > 50) { clearInterval(timer); }
+    if (dialog || ++tries > 150) { clearInterval(timer); }  // 15 s: a crowd's first runs are slow
   }, 100);
 })();
 </script>"""

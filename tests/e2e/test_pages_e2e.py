@@ -163,6 +163,39 @@ def test_a_chapter_link_is_usable_on_a_fresh_server(browser, lang):
         stop_server(proc)
 
 
+def test_a_class_arriving_at_once_on_a_fresh_server_gets_routed_pages(browser):
+    """Readers who open the app at the same moment after it wakes up.
+
+    Streamlit's legacy pages/ mode is one flag for the whole server: every run
+    started before the first router turned it off answered a chapter with a
+    "Page not found" dialog that nothing closed, and ran a file of pages/ (the
+    numbers) without the router: no language link.
+    """
+    proc, url = start_server()
+    paths = ["roots?lang=zh", "breakthrough?lang=en", "present?lang=en&step=2", "world?lang=en",
+             "numbers?lang=zh", "generations?lang=zh"]
+    contexts = []
+    try:
+        readers = []
+        for _ in paths:
+            context, page = _watched_page(browser, viewport={"width": 1280, "height": 800})
+            contexts.append(context)
+            readers.append(page)
+        for page, path in zip(readers, paths, strict=True):  # all at once: each only starts loading
+            page.goto(f"{url}/{path}", wait_until="commit")
+        for page in readers:
+            wait_for_app(page, 60_000)
+        readers[0].wait_for_timeout(3000)  # a stale dialog would still be open by now
+        for page, path in zip(readers, paths, strict=True):
+            assert page.get_by_role("dialog").count() == 0, f"{path}: a dialog stays open"
+            assert page.locator(".st-key-lang-switch a").count(), f"{path}: not routed (no language link)"
+            assert not page.console_errors, f"{path}: {page.console_errors}"
+    finally:
+        for context in contexts:
+            context.close()
+        stop_server(proc)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_mistyped_address_is_explained_in_the_pages_language(browser_page, app_url, lang):
     """Streamlit opens the home page and says the page does not exist: in Chinese on a Chinese page."""
