@@ -188,6 +188,17 @@ def test_a_sections_source_line_sits_where_its_writer_put_it(lang):
     assert at_line < first_card, "the section's source line comes after the generation cards"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_generation_card_says_once_what_the_sources_do_not_give(lang):
+    """The fourth card read "Stalls: not known from the sources · Area: not known from the sources"."""
+    from yiwu.loaders import read_strings
+
+    unknown = read_strings(lang)["gen.unknown"]
+    cards = [m.value for m in run_chapter("generations", lang).markdown if unknown in m.value]
+    assert cards, "no card says what is unknown"
+    assert all(c.count(unknown) == 1 for c in cards), [c for c in cards if c.count(unknown) > 1]
+
+
 def test_the_contents_give_each_chapter_one_reading_time_in_both_languages():
     """Reform read "about 3 min" in English and "约 2 分钟" in Chinese: each language rounded its own estimate."""
     minutes = {}

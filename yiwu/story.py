@@ -93,10 +93,14 @@ def generation_card(g, words: dict, lang: str, anchor: bool = True) -> None:
     with st.container(border=True, key=f"gen-card-{n}" if anchor else f"gen-card-picked-{n}"):
         st.subheader(t("gen.card_title", lang, n=n, year=int(g["year"]), name=w["name"]),
                      anchor=f"generation-{n}" if anchor else False)
-        stalls = _span(g["stalls_min"], g["stalls_max"], lang) or t("gen.unknown", lang)
+        stalls = _span(g["stalls_min"], g["stalls_max"], lang)
         area = _span(g["area_m2_min"], g["area_m2_max"], lang)
-        area = t("gen.area_value", lang, area=area) if area else t("gen.unknown", lang)
-        st.markdown(t("gen.facts", lang, when=w["when"], place=w["place"], stalls=stalls, area=area))
+        if stalls is None and area is None:  # said once for both
+            st.markdown(t("gen.facts_unknown", lang, when=w["when"], place=w["place"], unknown=t("gen.unknown", lang)))
+        else:
+            area = t("gen.area_value", lang, area=area) if area else t("gen.unknown", lang)
+            st.markdown(t("gen.facts", lang, when=w["when"], place=w["place"],
+                          stalls=stalls or t("gen.unknown", lang), area=area))
         st.markdown(w["changed"])
         if w.get("note"):
             st.caption(w["note"])  # no icon: a screen reader reads "info icon", in English
