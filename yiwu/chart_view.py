@@ -503,7 +503,7 @@ def render_series(name: str, lang: str, *, key_prefix: str = "story", explorer: 
     s = _strings(lang)
     if explorer:
         st.header(s["numbers.table"], anchor=False)
-        show_table(view.table, wide=(s["col.source"], s["col.note"]), labels=(s["col.measure"],))
+        show_table(view.table, wide=(s["col.source"], s["col.note"]), labels=(s["col.measure"],), roomy=True)
         st.download_button(s["download"], csv_bytes(view.table),
                            file_name=f"yiwu-{name}-{lang}.csv", mime="text/csv", key=f"{key_prefix}_csv_{name}")
     else:
@@ -520,7 +520,7 @@ def table_markdown(table: pd.DataFrame) -> str:
 
 
 def show_table(table: pd.DataFrame, wide: Iterable[str] = (), whole: Iterable[str] = (),
-               labels: Iterable[str] = ()) -> None:
+               labels: Iterable[str] = (), roomy: bool = False) -> None:
     """A data table: plain HTML, which screen readers read, drawn as Markdown (see :mod:`yiwu.markdown`).
 
     On a phone a table of more than three columns is wider than the screen
@@ -529,7 +529,9 @@ def show_table(table: pd.DataFrame, wide: Iterable[str] = (), whole: Iterable[st
     texts (notes, sources), which get more room than the rest; ``whole``:
     columns of names that a Chinese line must not break (德黑兰, not 德黑 / 兰); ``labels``:
     columns of short labels kept whole on a phone, where the table scrolls anyway (进出口总额,
-    not 进出口总 / 额); on a laptop they may wrap, so the notes keep their room.
+    not 进出口总 / 额); on a laptop they may wrap, so the notes keep their room. ``roomy``: on a
+    wide screen the table may be wider than the text column, up to the main area's width (the
+    numbers page, where the table is the point; not inside an expander).
     """
     st.html(ASSETS / "tables.css")
     text = table_markdown(table)
@@ -542,6 +544,7 @@ def show_table(table: pd.DataFrame, wide: Iterable[str] = (), whole: Iterable[st
     texts = "".join(f"text{n + 1}-" for n, c in enumerate(table.columns) if c in set(wide))
     texts += "".join(f"whole{n + 1}-" for n, c in enumerate(table.columns) if c in set(whole))
     texts += "".join(f"label{n + 1}-" for n, c in enumerate(table.columns) if c in set(labels))
+    texts += "roomy-" if roomy else ""
     with st.container(key=f"table-{cols}-{texts}{tag}"):
         st.markdown(text)
 

@@ -154,6 +154,15 @@ def test_a_table_keeps_short_columns_readable_on_a_laptop(browser_page, app_url)
         notes = browser_page.locator(f"{TABLE} td:nth-child({column})").evaluate_all(
             SQUEEZED_CELLS.replace("3.2", "5"))
         assert not notes, f"{series}: notes squeezed to {min(notes):.1f} characters a line"
+    # The last, trains, names what is counted in long labels: with the room the table takes
+    # beside the text column, each stays on one line (义乌市政府工作报告, not 义乌市政 /
+    # 府工作报 / 告), and the table still ends inside the main area.
+    split = browser_page.locator(f"{TABLE} td:nth-child(2)").evaluate_all(SPLIT_WORDS)
+    assert not split, f"labels broken across lines: {split}"
+    table, text, main = (browser_page.locator(sel).first.bounding_box() for sel in (
+        TABLE, '[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p', '[data-testid="stMain"]'))
+    assert table["width"] > text["width"] + 100, (table, text)
+    assert main["x"] <= table["x"] and table["x"] + table["width"] <= main["x"] + main["width"], (table, main)
 
 
 def test_the_route_table_keeps_each_place_name_whole(browser_page, app_url):
