@@ -89,7 +89,26 @@ def declare_lang(lang: str) -> None:
     no room from a page (a hidden or collapsed sidebar still runs it).
     """
     st.sidebar.html(f'<script>document.documentElement.lang = "{HTML_LANGS[lang]}";\n'
-                    f"{relabel_script(lang)}</script>", unsafe_allow_javascript=True)
+                    f"{relabel_script(lang)}</script>{chart_toolbar_css()}", unsafe_allow_javascript=True)
+
+
+# The buttons of a chart's toolbar that the app's charts leave out (streamlit.toml's keys):
+# "Show data" shows the chart's first dataset, its key events with their internal English
+# column names, not its values (the table under each chart gives those); "Copy Vega-Lite
+# spec" is a developer's tool; full screen stretches only the plot's height, so the legends,
+# placed under the plot for its normal height, covered the data and the year axis fell off
+# the screen. "Download as PNG" stays. The deck.gl map keeps its full screen.
+HIDDEN_CHART_BUTTONS = ("show_data", "copy_spec", "fullscreen")
+
+
+@shared
+def chart_toolbar_css() -> str:
+    """A style sheet that hides ``HIDDEN_CHART_BUTTONS`` on Vega-Lite charts, named in every
+    language (relabel.js may have put the page's words in place of Streamlit's English)."""
+    words = sorted({load_strings(x)[f"streamlit.{k}"] for x in LANGS for k in HIDDEN_CHART_BUTTONS})
+    labels = ", ".join(f"[aria-label={json.dumps(w, ensure_ascii=False)}]" for w in words)
+    return ('<style>div:has(> [data-testid="stVegaLiteChart"]) > [data-testid="stElementToolbar"] '
+            f'[data-testid="stElementToolbarButton"]:has(button:is({labels})) {{ display: none; }}</style>')
 
 
 def streamlit_labels(lang: str) -> dict[str, str]:

@@ -165,6 +165,25 @@ def test_a_table_keeps_short_columns_readable_on_a_laptop(browser_page, app_url)
     assert main["x"] <= table["x"] and table["x"] + table["width"] <= main["x"] + main["width"], (table, main)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_charts_toolbar_offers_only_the_picture_download(browser_page, app_url, lang):
+    """Streamlit's "Show data" showed the chart's key events under internal English column names,
+    and its full screen stretched only the plot: the legends covered the points and the years
+    fell off the screen. On every chart of the numbers page only "Download as PNG" is left."""
+    words = read_strings(lang)
+    open_page(browser_page, app_url, "numbers", lang)
+    wait_for_charts(browser_page)
+    chart = browser_page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    buttons = chart.locator("xpath=..").locator('[data-testid="stElementToolbarButton"] button')
+    buttons.first.wait_for(state="attached")
+    browser_page.wait_for_timeout(500)  # relabel.js puts the page's words in
+    shown = [b.get_attribute("aria-label") for b in buttons.all() if b.is_visible()]
+    assert shown == [words["streamlit.download_png"]], shown
+    assert buttons.count() > 1, "Streamlit no longer offers the other buttons: drop chart_toolbar_css"
+
+
 def test_the_route_table_keeps_each_place_name_whole(browser_page, app_url):
     """马扎里沙里夫 on one line in a laptop's column, not 马扎 / 里沙 / 里夫."""
     open_page(browser_page, app_url, "world", "zh")
