@@ -250,14 +250,15 @@ def test_streamlits_own_words_follow_the_pages_language(browser_page, app_url):
     open_page(page, app_url, "generations", "zh")
     page.wait_for_selector('[data-testid="stVegaLiteChart"] svg', timeout=30_000)
     names = {name for _, name in _ax_nodes(page)}
-    for key in ("main_menu", "sidebar", "app_pages", "show_data", "fullscreen"):
+    # (a chart's toolbar keeps only its picture download: test_charts_e2e)
+    for key in ("main_menu", "sidebar", "app_pages", "download_png"):
         assert zh[f"streamlit.{key}"] in names, f"no {zh[f'streamlit.{key}']!r} among {sorted(names)[:40]}"
     # What the eye meets: a toolbar button's tooltip and the main menu.
     page.locator('[data-testid="stVegaLiteChart"]').first.hover()
-    page.locator('[data-testid="stBaseButton-elementToolbar"]').first.hover()
+    page.locator('[data-testid="stBaseButton-elementToolbar"]:visible').first.hover()
     tip = page.locator('[data-testid="stTooltipContent"]')
     tip.wait_for(state="visible", timeout=10_000)
-    assert tip.inner_text().strip() == zh["streamlit.show_data"]
+    assert tip.inner_text().strip() == zh["streamlit.download_png"]
     page.mouse.move(5, 5)
     page.locator('[data-testid="stMainMenuButton"]').click()
     menu = page.locator('[data-testid="stMainMenuPopover"]')
@@ -275,7 +276,7 @@ def test_streamlits_own_words_follow_the_pages_language(browser_page, app_url):
     wait_for_app(page)
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
     names = {name for _, name in _ax_nodes(page)}
-    assert {"Main menu", "Show data"} <= names, sorted(names)[:40]
+    assert {"Main menu", "Download as PNG"} <= names, sorted(names)[:40]
     assert not names & set(zh.values()), names & set(zh.values())
     page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stPageLink"] p'))
         .some(p => p.textContent.trim() === '中文' && p.getAttribute('lang') === 'zh-Hans')""", timeout=10_000)
