@@ -813,8 +813,10 @@ def _hoverable_marks(spec: dict, path: str = "") -> list[tuple[str, str]]:
     if mark is not None:
         kind = mark if isinstance(mark, str) else mark["type"]
         silent = isinstance(mark, dict) and mark.get("tooltip", "unset") in (None, False)
+        # a tooltip built by an expression (yiwu.charts.tooltip_expr) names its rows itself
+        worded = isinstance(mark, dict) and "expr" in (mark.get("tooltip") or {})
         tooltip = spec.get("encoding", {}).get("tooltip")
-        if tooltip is None and not silent:
+        if tooltip is None and not silent and not worded:
             out.append((path, kind))
         for item in tooltip if isinstance(tooltip, list) else [tooltip] if tooltip else []:
             assert item.get("title"), f"{path} ({kind}): a tooltip row without a title: {item}"

@@ -13,6 +13,7 @@ which follows the reader's light or dark setting; the few colours set here
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import string
@@ -344,6 +345,18 @@ def year_labels(first: int, last: int, pad: float, font_size: float) -> list[int
     return alt.ExprRef(f"width * {closest} / {last - first + 2 * pad} < {room} ? {narrow} : {wide}")
 
 
+def tooltip_expr(fields: list[tuple[str, str]], optional: list[tuple[str, str]] = ()) -> alt.ExprRef:
+    """A mark's tooltip as a Vega expression: rows of (title, field), then each ``optional``
+    row only when its field is not empty (an encoded tooltip shows every row, empty or not)."""
+    def rows(pairs):
+        return ", ".join(f"{json.dumps(title, ensure_ascii=False)}: datum[{json.dumps(field)}]"
+                         for title, field in pairs)
+    expr = f"{{{rows(fields)}}}"
+    for title, field in optional:
+        expr = f"datum[{json.dumps(field)}] ? {{{rows(list(fields) + [(title, field)])}}} : {expr}"
+    return alt.ExprRef(expr)
+
+
 def point_size(size: float) -> str:
     """A Vega expression for a point's area: ``size``, and two thirds of it on a phone's narrow
     plot, where the turnover chart's points of 2002-2011 covered one another."""
@@ -401,15 +414,11 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     kinds = labels["kind_domain"]  # translated kind labels, in KINDS order, only those present
     kind_ids = labels["kind_ids"]
     shapes = alt.Scale(domain=kinds, range=[KIND_SHAPES[k] for k in kind_ids])
-    tooltip = [
-        alt.Tooltip("measure_label:N", title=labels["tt.measure"]),
-        alt.Tooltip("period_label:N", title=labels["tt.period"]),
-        alt.Tooltip("value_label:N", title=labels["tt.value"]),
-        alt.Tooltip("kind_label:N", title=labels["tt.kind"]),
-        alt.Tooltip("status_label:N", title=labels["tt.status"]),
-        alt.Tooltip("source:N", title=labels["tt.source"]),
-        alt.Tooltip("note:N", title=labels["tt.note"]),
-    ]
+    # A value's tooltip, its note row only where it has a note (an empty "Note" looked unfinished).
+    tooltip = tooltip_expr([(labels[f"tt.{key}"], field) for key, field in (
+        ("measure", "measure_label"), ("period", "period_label"), ("value", "value_label"),
+        ("kind", "kind_label"), ("status", "status_label"), ("source", "source"))],
+        optional=[(labels["tt.note"], "note")])
     x = alt.X("year:Q", scale=x_scale, axis=x_axis)
     y = alt.Y("value:Q", scale=y_scale, axis=y_axis)
     data["inner"] = coinciding(data, measures, height_of)
@@ -440,15 +449,20 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
     # measure's point is smaller and drawn on top: both stay in sight, one
     # inside the other. Elsewhere every point has the same size.
     inner = alt.datum.inner == 1
-    points = base.mark_point(filled=True, opacity=1).encode(
+    size = alt.condition(inner, alt.value(alt.expr(point_size(POINT_SIZE_INNER))),
+                         alt.value(alt.expr(point_size(POINT_SIZE))))
+    order = alt.condition(inner, alt.value(1), alt.value(0))
+    points = base.mark_point(filled=True, opacity=1, tooltip=tooltip).encode(
         x=x, y=y, color=color,
         shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
-        size=alt.condition(inner, alt.value(alt.expr(point_size(POINT_SIZE_INNER))),
-                           alt.value(alt.expr(point_size(POINT_SIZE)))),
-        order=alt.condition(inner, alt.value(1), alt.value(0)),
-        tooltip=tooltip)
+        size=size, order=order)
     layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
     if (data["kind"] == "partial").any():
+        # A ring's hole is not part of it: the pointer at its centre reached
+        # whatever lay below (the 2025 exports showed the key event whose rule
+        # runs through them). An unseen disc over each ring takes the pointer.
+        layers.append(base.transform_filter(alt.datum.kind == "partial").mark_point(
+            filled=True, shape="circle", opacity=0, tooltip=tooltip).encode(x=x, y=y, size=size, order=order))
         layers.append(_period_labels(data, x, y))
     if "status" in data and (data["status"] != "verified").any():
         layers.append(_care_marks(data, x, y, color))

@@ -391,6 +391,47 @@ def hover_every_word(page, chart) -> list[dict]:
     return seen
 
 
+# The centre of every value's point drawn (a symbol in one of the measures'
+# colours, not a key event's grey badge nor an unseen disc).
+VALUE_POINTS = """(chart) => Array.from(chart.querySelectorAll('g.mark-symbol.role-mark path'))
+  .filter(p => (p.getAttribute('fill') || '').toLowerCase() !== '%s'
+               && parseFloat(p.getAttribute('opacity') ?? '1') > 0)
+  .map(p => { const r = p.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })"""
+
+TOOLTIP_ROWS = """() => {
+  const tip = document.getElementById('vg-tooltip-element');
+  if (!tip || !tip.classList.contains('visible')) return null;
+  return Array.from(tip.querySelectorAll('tr')).map(r => [r.querySelector('td.key')?.textContent || '',
+                                                         r.querySelector('td.value')?.textContent || '']);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pointer_at_any_value_shows_that_value(browser_page, app_url, lang):
+    # A part-year value is a ring: at its centre the pointer reached what lay
+    # below, and the 2025 exports showed the key event whose rule runs through
+    # them (the 2017 ring showed nothing). A value without a note had an empty "Note" row.
+    from yiwu.charts import BADGE_FILL
+    page = browser_page
+    words = read_strings(lang)
+    open_page(page, app_url, "reform", lang)
+    wait_for_charts(page)
+    chart = page.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    points = chart.evaluate(VALUE_POINTS % BADGE_FILL.lower())
+    assert len(points) >= 8, points
+    for point in points:
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(60)
+        page.mouse.move(point["x"], point["y"])
+        page.wait_for_timeout(120)
+        rows = page.evaluate(TOOLTIP_ROWS)
+        assert rows, f"no tooltip at the value drawn at {point}"
+        assert rows[0][0] == words["charts.tt.measure"], f"the value at {point} shows {rows}"
+        assert all(value.strip() for _, value in rows), f"an empty row at {point}: {rows}"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("path, nth", [("world", 0), ("generations", 1)], ids=["world map", "markets map"])
 def test_a_maps_labels_tell_what_their_place_is(browser_page, app_url, path, nth, lang):
