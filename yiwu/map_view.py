@@ -323,6 +323,9 @@ def world(lang: str, key: str = "world", compact: bool = False, aside=None) -> N
     # in an expander, which a pick on the map opens: a select box on the first
     # view made every reader's browser fetch about 130 KB more script.
     pick_key, details_key = f"map_{key}_pick", f"map_{key}_details"
+    # The card a teacher is showing stays open, on the same route, after a language switch.
+    keep_choice(pick_key, lang)
+    keep_choice(details_key, lang)
     picked = _picked(state)
     if picked and picked != st.session_state.get(f"map_{key}_last"):
         st.session_state[pick_key] = picked

@@ -498,3 +498,30 @@ def test_switching_language_keeps_every_choice(browser_page, app_url, path, para
             break
         page.wait_for_timeout(100)
     assert page.evaluate(CHOSEN) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_switching_language_keeps_the_route_card_open(browser_page, app_url, lang):
+    # A teacher showing the Madrid train's card switched language: the cards'
+    # box came back closed and the route unchosen.
+    import tomllib
+    from yiwu.loaders import DATA
+    page = browser_page
+    other = {"zh": "en", "en": "zh"}[lang]
+    name = {x: tomllib.loads((DATA / "words" / x / "routes.toml").read_text("utf-8"))["yiwu-madrid"]["name"]
+            for x in (lang, other)}
+    open_page(page, app_url, "world", lang)
+    page.get_by_text(map_view.labels(lang)["details"], exact=True).first.click()
+    wait_for_app(page)
+    page.locator('[data-testid="stSelectbox"] input').first.click()
+    page.keyboard.type(name[lang])
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    card = page.locator('[data-testid="stMain"] h4', has_text=name[lang])
+    card.wait_for(timeout=10_000)
+    switch_language(page, other)
+    card = page.locator('[data-testid="stMain"] h4', has_text=name[other])
+    card.wait_for(timeout=10_000)
+    assert card.is_visible()
+    box = page.locator('[data-testid="stSelectbox"]').first
+    assert name[other] in box.inner_text() + box.locator("input").input_value()
