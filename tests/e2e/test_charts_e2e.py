@@ -505,6 +505,7 @@ def test_switching_language_keeps_the_route_card_open(browser_page, app_url, lan
     # A teacher showing the Madrid train's card switched language: the cards'
     # box came back closed and the route unchosen.
     import tomllib
+
     from yiwu.loaders import DATA
     page = browser_page
     other = {"zh": "en", "en": "zh"}[lang]
