@@ -73,6 +73,8 @@ def test_page_renders_in_language(browser_page, app_url, path, page_id, lang):
         overflow = browser_page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"{page_id}: the English page is {overflow}px wider than a 390px phone"
+        tall = browser_page.evaluate(TALL_HEADINGS)
+        assert not tall, f"{page_id}: headings of three lines or more on a phone: {tall}"
 
 
 @pytest.mark.parametrize("path, page_id", PAGES, ids=[p[1] for p in PAGES])
@@ -82,12 +84,28 @@ def test_no_sideways_scrolling_on_a_phone(phone_page, app_url, path, page_id):
     overflow = phone_page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"{page_id}: the page is {overflow}px wider than a 390px phone"
+    tall = phone_page.evaluate(TALL_HEADINGS)
+    assert not tall, f"{page_id}: headings of three lines or more on a phone: {tall}"
     lone = phone_page.evaluate(LONE_ENDS)
     assert not lone, f"{page_id}: headings that end with one character on a line of its own: {lone}"
     # No heading breaks inside a word: only at its punctuation and its break hints
     # (the runs of characters between them), as "根脉：没有港 / 口的丘陵县" did.
     words = broken_chinese_words(phone_page, '[data-testid="stMain"] :is(h1, h2, h3, h4)')
     assert not words, f"{page_id}: headings broken inside these runs of characters: {words}"
+
+
+# Titles and section headings that take three lines or more: Streamlit's 47 px
+# titles did on a phone ("Lessons: what Yiwu's story is said to teach"), and a
+# heading's unseen link icon wrapped onto a line of its own.
+TALL_HEADINGS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] :is(h1, h2)')).map(h => {
+  const range = document.createRange();
+  range.selectNodeContents(h);
+  const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+  const icon = h.querySelector('[data-testid="stHeaderActionElements"]');
+  const box = icon && icon.getBoundingClientRect();
+  if (box && box.width) lines.add(Math.round(box.bottom));
+  return [h.textContent.trim(), lines.size];
+}).filter(([, n]) => n > 2)"""
 
 
 # Headings whose last line holds a single letter or character (punctuation aside), as
