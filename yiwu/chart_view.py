@@ -59,6 +59,10 @@ def base_labels(lang: str) -> dict[str, str]:
     s = _strings(lang)
     labels = {k: v for k, v in s.items() if k.startswith(("tt.", "period.", "months", "line."))}
     labels["x_title"] = s["x_year"]
+    # Axis numbers as the text writes them: 10,000 in English, 10000 in Chinese.
+    labels["y_format"] = ",~r" if lang == "en" else "~r"
+    # A Chinese unit (亿元, 万户) reads upright, above the axis, not turned on its side.
+    labels["y_upright"] = lang == "zh"
     return labels
 
 

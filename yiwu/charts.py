@@ -156,7 +156,7 @@ def badge_letters(n: int) -> list[str]:
 
 
 def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: float, bottom: float | str,
-                  lane_step: float = 22) -> list[alt.Chart]:
+                  lane_step: float = 22, slide: bool = False) -> list[alt.Chart]:
     """Lettered badges at the top of a chart and dashed rules down to ``bottom``.
 
     Badges sit at fixed pixel heights (one row per lane), so they never move
@@ -177,9 +177,10 @@ def _event_layers(events: pd.DataFrame, labels: dict, x_scale: alt.Scale, top: f
         # ("year 2025, badge_y 34") to a reader aiming at a point it passes.
         base.mark_rule(strokeDash=[4, 4], color=RULE_COLOR, strokeWidth=1.5).encode(
             y2=alt.value(bottom), tooltip=tooltip),
-        base.mark_circle(size=320, opacity=1, stroke="#FFFFFF", strokeWidth=1.5, fill=BADGE_FILL).encode(
-            tooltip=tooltip),
-        base.mark_text(color="#FFFFFF", fontSize=12, fontWeight="bold", baseline="middle").encode(
+        # On a slide, read from the back of a classroom, a larger letter (14 px, not 12) in a larger badge.
+        base.mark_circle(size=400 if slide else 320, opacity=1, stroke="#FFFFFF", strokeWidth=1.5,
+                         fill=BADGE_FILL).encode(tooltip=tooltip),
+        base.mark_text(color="#FFFFFF", fontSize=14 if slide else 12, fontWeight="bold", baseline="middle").encode(
             text="badge:N", tooltip=tooltip),
     ]
 
@@ -262,7 +263,7 @@ def line_segments(data: pd.DataFrame, yearly: str, gap: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["segment", "measure_label", "year", "value", "gap"])
 
 
-def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y, slide: bool = False) -> alt.Chart:
     """The months a part-year value covers ("Jan–Jun"; its year is on the axis), beside its ring.
 
     A hollow point on its own can read as a fall from the full year before
@@ -273,7 +274,8 @@ def _period_labels(data: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
     """
     part = data[data["kind"] == "partial"]
     low = part.loc[part.groupby("period_label")["value"].idxmin()]
-    return alt.Chart(low).mark_text(fontSize=12, baseline="middle", align="left", dx=11, color="currentColor",
+    return alt.Chart(low).mark_text(fontSize=15 if slide else 12, baseline="middle", align="left", dx=11,
+                                    color="currentColor",
                                     tooltip=None).encode(x=x, y=y, text="span_label:N")
 
 
@@ -357,6 +359,14 @@ def tooltip_expr(fields: list[tuple[str, str]], optional: list[tuple[str, str]] 
     return alt.ExprRef(expr)
 
 
+def _upright_title(labels: dict) -> dict:
+    """A y axis title written level, above the axis, its end at the axis line (Chinese units)."""
+    if not labels.get("y_upright"):
+        return {}
+    return {"titleAngle": 0, "titleAnchor": "end", "titleAlign": "right", "titleBaseline": "bottom",
+            "titleX": 0, "titleY": -6}
+
+
 def point_size(size: float) -> str:
     """A Vega expression for a point's area: ``size``, and two thirds of it on a phone's narrow
     plot, where the turnover chart's points of 2002-2011 covered one another."""
@@ -397,14 +407,16 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
         hi_d = 10 ** (math.log10(hi) + span * free / (1 - free))
         ticks = [10.0 ** k for k in range(math.ceil(math.log10(lo_d)), math.floor(math.log10(hi_d)) + 1)]
         y_scale = alt.Scale(type="log", domain=[lo_d, hi_d], nice=False)
-        y_axis = alt.Axis(title=labels["y_title"], format=",~r", values=ticks, labelOverlap=True)
+        y_axis = alt.Axis(title=labels["y_title"], format=labels.get("y_format", ",~r"), values=ticks, labelOverlap=True,
+                          **_upright_title(labels))
 
         def height_of(v):
             return (math.log10(v) - math.log10(lo_d)) / (math.log10(hi_d) - math.log10(lo_d))
     else:
         y_top = hi / (1 - free) * 1.03
         y_scale = alt.Scale(type="linear", domain=[0, y_top], nice=False, zero=True)
-        y_axis = alt.Axis(title=labels["y_title"], format=",~r", tickCount=5, labelOverlap=True)
+        y_axis = alt.Axis(title=labels["y_title"], format=labels.get("y_format", ",~r"), tickCount=5, labelOverlap=True,
+                          **_upright_title(labels))
 
         def height_of(v):
             return v / y_top
@@ -456,14 +468,15 @@ def growth_chart(frame: pd.DataFrame, events: pd.DataFrame, labels: dict, log: b
         x=x, y=y, color=color,
         shape=alt.Shape("kind_label:N", scale=shapes, title=labels["kind_title"], legend=kind_legend),
         size=size, order=order)
-    layers = _event_layers(events, labels, x_scale, top=12, bottom="height") + [line, points]
+    slide = bool(labels.get("legends_outside"))
+    layers = _event_layers(events, labels, x_scale, top=12, bottom="height", slide=slide) + [line, points]
     if (data["kind"] == "partial").any():
         # A ring's hole is not part of it: the pointer at its centre reached
         # whatever lay below (the 2025 exports showed the key event whose rule
         # runs through them). An unseen disc over each ring takes the pointer.
         layers.append(base.transform_filter(alt.datum.kind == "partial").mark_point(
             filled=True, shape="circle", opacity=0, tooltip=tooltip).encode(x=x, y=y, size=size, order=order))
-        layers.append(_period_labels(data, x, y))
+        layers.append(_period_labels(data, x, y, slide))
     if "status" in data and (data["status"] != "verified").any():
         layers.append(_care_marks(data, x, y, color))
     # fit-x: the height is the plot's own. Legends placed by hand do not count
