@@ -837,3 +837,25 @@ def test_hovering_any_mark_shows_words_not_raw_field_names(lang):
     specs["world"] = map_view.world_overview_spec(lang, maps.LATEST_YEAR, tuple(maps.LAYERS), 500, "")
     loud = {name: found for name, spec in specs.items() if (found := _hoverable_marks(spec))}
     assert not loud, f"marks with Vega's default tooltip: {loud}"
+
+
+def _y_axes(spec: dict) -> list[dict]:
+    """Every y axis a chart spec sets, in any layer."""
+    found = []
+    for sub in spec.get("layer", []):
+        found += _y_axes(sub)
+    y = spec.get("encoding", {}).get("y", {})
+    if isinstance(y.get("axis"), dict) and y["axis"].get("title"):
+        found.append(y["axis"])
+    return found
+
+
+@pytest.mark.parametrize("name", chart_view.SERIES)
+def test_a_chinese_axis_writes_numbers_and_its_unit_as_the_text_does(name):
+    """The Chinese text writes 2081亿元, the axis wrote 2,081 beside a unit turned on its side."""
+    for lang, comma, level in (("zh", False, True), ("en", True, False)):
+        axes = _y_axes(chart_view.series_spec(name, lang, log=False))
+        assert axes, name
+        for axis in axes:
+            assert ("," in axis["format"]) is comma, (lang, axis)
+            assert (axis.get("titleAngle") == 0) is level, (lang, axis)
