@@ -181,7 +181,11 @@ def _legend(words: dict[str, str], keys: list[str]) -> None:
     """The map's key: one entry for each kind of line and dot it draws (``maps.legend_keys``)."""
     items = [swatch(*LEGEND_MARKS[key], words[f"legend.{key}"]) for key in keys]
     # st.html, not Markdown with raw HTML: that needs a 184 KB HTML parser script.
-    st.html('<div style="line-height:2;font-size:0.9em">' + " ".join(items) + "</div>")
+    # On the map's own light land colour, in both themes, as the map is: on a
+    # dark page Yiwu's black dot, edged in white, read as a hollow white ring.
+    land = _hex(maps.LAND)
+    st.html(f'<div style="line-height:2;font-size:0.9em;background:{land};color:#111111;'
+            f'padding:0.2em 0.7em;border-radius:0.5rem">' + " ".join(items) + "</div>")
 
 
 def _picked(state) -> str | None:
