@@ -435,7 +435,9 @@ def markets(lang: str, compact: bool = False, aside=None) -> None:  # noqa: ARG0
     with beside(aside):  # on a slide, beside the map
         # The map writes only numbers and years; its key names the markets.
         st.caption(markets_key(frame, lang))
-        st.caption(sentences(lang, words["markets.legend"], words["markets.note"]))
+        # The chapter says why dots 1-3 nearly overlap; a slide, short of room, leaves it to the teacher.
+        overlap = words["markets.overlap"] if aside is None else ""
+        st.caption(sentences(lang, words["markets.legend"], overlap, words["markets.note"]))
         sources_line([s for ids in load_table("generations")["source_ids"] for s in ids], lang)
     with lazy.expander(words["markets.table"], key="markets_table") as opened:
         if opened:
